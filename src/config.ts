@@ -1,0 +1,60 @@
+/**
+ * Settings from the environment, read once at start-up. Provider credentials
+ * live only here: never in responses, logs or the database.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demoKey: string | undefined;
+  catalogRefreshSeconds: number;
+  keyCacheSeconds: number;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  providers: {
+    google: { apiKey: string | undefined; baseUrl: string };
+    anthropic: { apiKey: string | undefined; baseUrl: string };
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+const nonEmpty = (value: string | undefined) => (value ? value : undefined);
+const trimSlash = (url: string) => url.replace(/\/+$/, "");
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: positiveInt(env, "PORT", 8080),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: env.OPENTOKEN_DATA_DIR || "./.opentoken",
+    demoKey: nonEmpty(env.OPENTOKEN_DEMO_KEY),
+    catalogRefreshSeconds: positiveInt(env, "CATALOG_REFRESH_SECONDS", 30),
+    keyCacheSeconds: positiveInt(env, "KEY_CACHE_SECONDS", 5),
+    maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", 20 * 1024 * 1024),
+    upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
+    streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
+    providers: {
+      google: {
+        apiKey: nonEmpty(env.GOOGLE_API_KEY),
+        baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com"),
+      },
+      anthropic: {
+        apiKey: nonEmpty(env.ANTHROPIC_API_KEY),
+        baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com"),
+      },
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { CatalogModel } from "../catalog/model.ts";
+import type { ApiError } from "../errors.ts";
+import type { ChatCompletionRequest } from "../openai/chat-request.ts";
+import type { ChatResult, StreamEvent } from "./types.ts";
+
+/** What the shared upstream client needs to send one provider call. */
+export interface UpstreamCall {
+  /** Path below the provider's base URL, with query string. */
+  path: string;
+  body: unknown;
+}
+
+/** Turns one upstream stream into StreamEvents; one instance per request. */
+export interface StreamTranslator {
+  /**
+   * One SSE event from upstream (`event` is the `event:` field when the
+   * provider sends one). Throws an ApiError for an upstream error event or
+   * an unparsable payload.
+   */
+  push(event: string | undefined, data: string): StreamEvent[];
+  /** The upstream closed the stream; throws if it ended before a proper end. */
+  end(): StreamEvent[];
+}
+
+/**
+ * Everything provider-specific about a chat completion. Pure translation:
+ * no I/O here, so every rule is unit-testable against recorded fixtures.
+ */
+export interface ChatAdapter {
+  /** Headers that authenticate and version a call (besides content-type). */
+  headers(apiKey: string): Record<string, string>;
+  /** Throws ApiError (400) for requests the provider cannot honour. */
+  buildRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall;
+  parseResponse(body: unknown): ChatResult;
+  createStreamTranslator(): StreamTranslator;
+  /** Maps a non-2xx upstream reply to the spec's error table. */
+  mapError(status: number, bodyText: string): ApiError;
+}
