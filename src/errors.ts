@@ -43,3 +43,6 @@ export const upstreamTimeout = (message: string) =>
 /** A failure after a stream's 200 went out; code is `stream_error` or the upstream's own. */
 export const streamError = (message: string, code = "stream_error") =>
   new ApiError(502, "upstream_error", code, message);
+
+/** A mistake by whoever ran an admin command: shown as one line, never as a stack trace. */
+export class UserError extends Error {}

@@ -1,0 +1,25 @@
+import type { MigrationMeta } from "drizzle-orm/migrator";
+import journal from "../../drizzle/meta/_journal.json";
+// Embedded as text so the compiled binary carries its migrations; drizzle's
+// file-based reader cannot see inside the binary. One import per journal entry.
+import m0000 from "../../drizzle/0000_init.sql" with { type: "text" };
+import m0001 from "../../drizzle/0001_seed_catalog_and_append_only.sql" with { type: "text" };
+
+const sqlByTag: Record<string, string> = {
+  "0000_init": m0000,
+  "0001_seed_catalog_and_append_only": m0001,
+};
+
+/** The journal's migrations in drizzle's own format (same split and hash as its file reader). */
+export const embeddedMigrations: MigrationMeta[] = journal.entries.map((entry) => {
+  const query = sqlByTag[entry.tag];
+  if (query === undefined) throw new Error(`migration ${entry.tag} is in the journal but not embedded in src/db/migrations.ts`);
+  return {
+    sql: query.split("--> statement-breakpoint"),
+    bps: entry.breakpoints,
+    folderMillis: entry.when,
+    hash: new Bun.CryptoHasher("sha256").update(query).digest("hex"),
+  };
+});
+
+export const embeddedMigrationTags = Object.keys(sqlByTag);

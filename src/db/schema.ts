@@ -1,0 +1,135 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+/** Money columns: integer nano-USD (1 USD = 1e9), never floating point. */
+const nanoUsd = (name: string) => bigint(name, { mode: "bigint" });
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const workspaces = pgTable("workspaces", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A workspace's USD credit account. Absent = no billing provisioned (402).
+ * `balance` is kept equal to the sum of the workspace's ledger entries in the
+ * same transaction that appends each entry; `opentoken ledger verify` checks it.
+ */
+export const billingAccounts = pgTable("billing_accounts", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
+  balance: nanoUsd("balance_nano").notNull().default(sql`0`),
+  createdAt: createdAt(),
+});
+
+/** Append-only (a trigger rejects UPDATE and DELETE). Credits are positive, debits negative. */
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    amount: nanoUsd("amount_nano").notNull(),
+    kind: text("kind", { enum: ["credit", "debit"] }).notNull(),
+    /** The request a debit settles; unique so settlement is idempotent. */
+    requestId: text("request_id").unique(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("ledger_entries_workspace_time_idx").on(table.workspaceId, table.createdAt),
+    check("ledger_entries_kind_sign", sql`(kind = 'credit' and amount_nano > 0) or (kind = 'debit' and amount_nano <= 0)`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name"),
+    /** Hex SHA-256 of the full key; the key itself is never stored. */
+    keyHash: text("key_hash").notNull().unique(),
+    /** The first characters of the key, enough to recognise it in a list. */
+    prefix: text("prefix").notNull(),
+    /** `cli` for issued keys, `env` for OPENTOKEN_DEMO_KEY. */
+    source: text("source", { enum: ["cli", "env"] }).notNull().default("cli"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    spendLimit: nanoUsd("spend_limit_nano"),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (table) => [index("api_keys_workspace_idx").on(table.workspaceId)],
+);
+
+/** The routing catalog; the gateway serves from an in-memory snapshot of it. */
+export const models = pgTable(
+  "models",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider", { enum: ["google", "anthropic"] }).notNull(),
+    upstreamModel: text("upstream_model").notNull(),
+    kind: text("kind", { enum: ["chat", "embedding"] }).notNull(),
+    /** Prices in nano-USD per 1M tokens; null cache prices bill at the input price. */
+    inputPrice: nanoUsd("input_price_nano").notNull(),
+    outputPrice: nanoUsd("output_price_nano").notNull(),
+    cacheReadPrice: nanoUsd("cache_read_price_nano"),
+    cacheWritePrice: nanoUsd("cache_write_price_nano"),
+    supportsTools: boolean("supports_tools").notNull(),
+    supportsReasoning: boolean("supports_reasoning").notNull(),
+    supportsCaching: boolean("supports_caching").notNull(),
+    supportsStreaming: boolean("supports_streaming").notNull(),
+    maxOutputTokens: integer("max_output_tokens").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check("models_id_format", sql`${table.id} = ${table.provider} || '/' || split_part(${table.id}, '/', 2)`),
+    check("models_prices_non_negative", sql`input_price_nano >= 0 and output_price_nano >= 0`),
+  ],
+);
+
+/** One row per billed request; append-only like the ledger. */
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    requestId: text("request_id").notNull().unique(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    modelId: text("model_id").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    cachedTokens: integer("cached_tokens").notNull(),
+    cacheWriteTokens: integer("cache_write_tokens").notNull(),
+    reasoningTokens: integer("reasoning_tokens").notNull(),
+    cost: nanoUsd("cost_nano").notNull(),
+    /** True when the token counts are the gateway's estimate, not the provider's. */
+    estimated: boolean("estimated").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("usage_records_workspace_time_idx").on(table.workspaceId, table.createdAt),
+    index("usage_records_key_time_idx").on(table.apiKeyId, table.createdAt),
+  ],
+);

@@ -1,0 +1,45 @@
+import { Elysia } from "elysia";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { Config } from "../config.ts";
+import { ApiError } from "../errors.ts";
+import { authentication } from "./auth.ts";
+import { docs } from "./docs.ts";
+import { errorResponse, toApiError } from "./error-handler.ts";
+import { newRequestId } from "./request-id.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { modelRoutes } from "./routes/models.ts";
+
+export interface AppDeps {
+  config: Pick<Config, "maxBodyBytes">;
+  catalog: Catalog;
+  authenticator: Authenticator;
+}
+
+export function createApp({ config, catalog, authenticator }: AppDeps) {
+  const tooLarge = new ApiError(
+    413,
+    "invalid_request_error",
+    "request_too_large",
+    `the request body is larger than the ${config.maxBodyBytes}-byte limit`,
+  );
+
+  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog));
+
+  return new Elysia({ serve: { maxRequestBodySize: config.maxBodyBytes } })
+    .onRequest(({ request, set }) => {
+      const requestId = newRequestId();
+      set.headers["x-request-id"] = requestId;
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > config.maxBodyBytes) return errorResponse(tooLarge, requestId);
+    })
+    .onError(({ code, error, set }) => {
+      const requestId = String(set.headers["x-request-id"] ?? newRequestId());
+      return errorResponse(toApiError(code, error, requestId), requestId);
+    })
+    .use(docs)
+    .use(healthRoutes)
+    .use(v1);
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,23 @@
+import { t } from "elysia";
+
+const Price = t.Union([t.Number(), t.Null()]);
+
+/** `GET /v1/models` (spec: list-models.txt). */
+export const ModelList = t.Object(
+  {
+    object: t.Literal("list"),
+    data: t.Array(
+      t.Object({
+        id: t.String({ examples: ["google/gemini-3-flash"] }),
+        object: t.Literal("model"),
+        created: t.Literal(1704067200),
+        owned_by: t.String({ examples: ["google"] }),
+        pricing: t.Object(
+          { input: Price, output: Price, cache_read: Price, cache_write: Price },
+          { description: "USD per 1M tokens; cache prices are null when the model has no distinct cache rate." },
+        ),
+      }),
+    ),
+  },
+  { title: "ModelList" },
+);
