@@ -2,6 +2,8 @@
  * Settings from the environment, read once at start-up. Provider credentials
  * live only here: never in responses, logs or the database.
  */
+import { UserError } from "./errors.ts";
+
 export interface Config {
   port: number;
   host: string;
@@ -26,7 +28,7 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    throw new UserError(`${name} must be a positive integer, got "${raw}"`);
   }
   return value;
 }

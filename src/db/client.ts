@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { embeddedMigrations } from "./migrations.ts";
 import { loadPgliteAssets } from "./pglite-assets.ts";
+import { lockDataDir } from "./pglite-lock.ts";
 import * as schema from "./schema.ts";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -50,13 +51,20 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   const path = inMemory ? dataDir : resolve(dataDir, "pgdata");
   if (!inMemory) mkdirSync(path, { recursive: true });
-  const client = await PGlite.create({ dataDir: path, ...(await loadPgliteAssets()) });
+  const unlock = inMemory ? () => {} : lockDataDir(path);
+  const client = await PGlite.create({ dataDir: path, ...(await loadPgliteAssets()) }).catch((error) => {
+    unlock();
+    throw error;
+  });
   const db = drizzlePglite(client, { schema });
   return {
     db,
     kind: "pglite",
     migrate: () => db.dialect.migrate(embeddedMigrations, db.session, {}),
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      unlock();
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config.ts";
-import { ApiError } from "../errors.ts";
+import { bodyTooLarge, parseJsonBody } from "./body-parser.ts";
 import { authentication } from "./auth.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
@@ -17,22 +17,21 @@ export interface AppDeps {
 }
 
 export function createApp({ config, catalog, authenticator }: AppDeps) {
-  const tooLarge = new ApiError(
-    413,
-    "invalid_request_error",
-    "request_too_large",
-    `the request body is larger than the ${config.maxBodyBytes}-byte limit`,
-  );
+  const tooLarge = bodyTooLarge(config.maxBodyBytes);
 
   const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog));
 
-  return new Elysia({ serve: { maxRequestBodySize: config.maxBodyBytes } })
+  // Bun's own limit answers with a bare 413; the gateway enforces its limit itself (body-parser.ts).
+  return new Elysia({ serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })
     .onRequest(({ request, set }) => {
       const requestId = newRequestId();
       set.headers["x-request-id"] = requestId;
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > config.maxBodyBytes) return errorResponse(tooLarge, requestId);
     })
+    .onParse(({ request, contentType }) =>
+      contentType.startsWith("application/json") ? parseJsonBody(request, config.maxBodyBytes) : undefined,
+    )
     .onError(({ code, error, set }) => {
       const requestId = String(set.headers["x-request-id"] ?? newRequestId());
       return errorResponse(toApiError(code, error, requestId), requestId);

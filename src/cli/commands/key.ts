@@ -1,0 +1,80 @@
+import { createApiKey, listApiKeys, revokeApiKey } from "../../auth/keys.ts";
+import { formatUsd, parseUsd } from "../../billing/money.ts";
+import { UserError } from "../../errors.ts";
+import { findWorkspace } from "../../workspaces/workspaces.ts";
+import { type Command, flag } from "../command.ts";
+import { formatTable, formatTime } from "../table.ts";
+
+function parseExpiry(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UserError(`--expires "${text}" is not an ISO-8601 time (e.g. 2027-01-31T00:00:00Z)`);
+  }
+  return date;
+}
+
+export const keyCreate: Command = {
+  name: "key create",
+  usage: "key create <workspace> [--name <n>] [--spend-limit <usd>] [--expires <ISO-8601 time>]",
+  summary: "Issue an API key; the full key is printed once and never again",
+  valueFlags: ["name", "spend-limit", "expires"],
+  async run(args, { withDatabase, print }) {
+    const [workspaceName] = args.positionals;
+    if (!workspaceName) throw new UserError("missing <workspace>");
+    const limit = flag(args, "spend-limit");
+    const options = {
+      name: flag(args, "name"),
+      spendLimit: limit === undefined ? undefined : parseUsd(limit),
+      expiresAt: parseExpiry(flag(args, "expires")),
+    };
+    const { key, row } = await withDatabase(async (db) => {
+      const workspace = await findWorkspace(db, workspaceName);
+      return createApiKey(db, workspace.id, options);
+    });
+    print(key);
+    print(`key id ${row.id} for workspace ${workspaceName}: store the key now, it cannot be shown again`);
+  },
+};
+
+export const keyList: Command = {
+  name: "key list",
+  usage: "key list [<workspace>]",
+  summary: "List keys (prefixes only, never full keys)",
+  async run(args, { withDatabase, print }) {
+    const [workspaceName] = args.positionals;
+    const rows = await withDatabase(async (db) =>
+      listApiKeys(db, workspaceName ? (await findWorkspace(db, workspaceName)).id : undefined),
+    );
+    const status = (row: (typeof rows)[number]) =>
+      row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= new Date() ? "expired" : "active";
+    print(
+      formatTable(
+        ["ID", "PREFIX", "WORKSPACE", "NAME", "STATUS", "SPEND_LIMIT_USD", "EXPIRES", "LAST_USED", "CREATED"],
+        rows.map((row) => [
+          row.id,
+          `${row.prefix}…`,
+          row.workspaceId,
+          row.name ?? "-",
+          status(row),
+          row.spendLimit === null ? "-" : formatUsd(row.spendLimit),
+          formatTime(row.expiresAt),
+          formatTime(row.lastUsedAt),
+          formatTime(row.createdAt),
+        ]),
+      ),
+    );
+  },
+};
+
+export const keyRevoke: Command = {
+  name: "key revoke",
+  usage: "key revoke <key-id-or-prefix>",
+  summary: "Revoke a key (takes effect on running gateways within KEY_CACHE_SECONDS)",
+  async run(args, { withDatabase, print }) {
+    const [target] = args.positionals;
+    if (!target) throw new UserError("missing <key-id-or-prefix>");
+    const row = await withDatabase((db) => revokeApiKey(db, target));
+    print(`revoked key ${row.id} (${row.prefix}…)`);
+  },
+};

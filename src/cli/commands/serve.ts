@@ -1,0 +1,34 @@
+import { openDatabase } from "../../db/client.ts";
+import { createGateway } from "../../gateway.ts";
+import type { Command } from "../command.ts";
+
+export const serve: Command = {
+  name: "serve",
+  usage: "serve",
+  summary: "Run the gateway (the default command); PORT and HOST choose the address",
+  async run(_args, { config, print }) {
+    const database = await openDatabase(config);
+    const gateway = await createGateway(config, database);
+    const server = gateway.listen();
+    const store = database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`;
+    print(`OpenToken listening on http://${server.hostname}:${server.port} (database: ${store}; docs: /docs)`);
+
+    const shutdown = async () => {
+      await gateway.stop();
+      await database.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  },
+};
+
+export const migrate: Command = {
+  name: "migrate",
+  usage: "migrate",
+  summary: "Apply pending database migrations (serve also does this at start-up)",
+  async run(_args, { withDatabase, print }) {
+    await withDatabase(async () => {});
+    print("database is up to date");
+  },
+};

@@ -1,0 +1,50 @@
+import { Authenticator } from "./auth/authenticator.ts";
+import { ensureEnvKey } from "./auth/keys.ts";
+import { Catalog } from "./catalog/catalog.ts";
+import type { Config } from "./config.ts";
+import type { DatabaseHandle } from "./db/client.ts";
+import { createApp } from "./http/app.ts";
+import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
+import { UserError } from "./errors.ts";
+import type { Database } from "./db/client.ts";
+
+/**
+ * Everything a running gateway holds, wired once at start-up. Tests build it
+ * on their own database and drive `app.handle()` or `listen()` directly.
+ */
+export async function createGateway(config: Config, database: DatabaseHandle) {
+  await database.migrate();
+  const catalog = new Catalog(database.db);
+  await catalog.load();
+  const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
+  if (config.demoKey) await registerDemoKey(database.db, config.demoKey);
+  const app = createApp({ config, catalog, authenticator });
+
+  return {
+    app,
+    catalog,
+    authenticator,
+    /** Starts the background refreshers and the HTTP listener. */
+    listen(port = config.port, hostname = config.host) {
+      catalog.start(config.catalogRefreshSeconds);
+      authenticator.start();
+      app.listen({ port, hostname });
+      return app.server!;
+    },
+    async stop() {
+      await app.stop();
+      catalog.stop();
+      await authenticator.stop();
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+async function registerDemoKey(db: Database, key: string) {
+  const workspace = await findWorkspace(db, "demo").catch(async (error) => {
+    if (error instanceof UserError) return createWorkspace(db, "demo");
+    throw error;
+  });
+  await ensureEnvKey(db, workspace.id, key);
+}

@@ -1,0 +1,64 @@
+// Smoke test of the compiled binary (run by .ci/run after `bun run build`):
+// starts dist/opentoken from an empty directory, once on PostgreSQL
+// (DATABASE_URL) and once on its embedded PGlite, and checks what a new user
+// touches first. Prints the cold start to the first served request.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const binary = resolve(process.argv[2] ?? "dist/opentoken");
+const demoKey = "ci-smoke-key";
+
+function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+async function check(label: string, env: Record<string, string | undefined>) {
+  const cwd = mkdtempSync(join(tmpdir(), "opentoken-smoke-"));
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = Bun.spawn([binary, "serve"], {
+    cwd,
+    env: { PATH: "/usr/bin:/bin", ...env, PORT: String(port), HOST: "127.0.0.1", OPENTOKEN_DEMO_KEY: demoKey },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    let coldStartMs = -1;
+    for (let i = 0; i < 300 && coldStartMs < 0; i++) {
+      const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+      if (ok) coldStartMs = performance.now() - started;
+      else await Bun.sleep(20);
+    }
+    if (coldStartMs < 0) throw new Error(`${label}: /health never answered`);
+
+    const auth = { authorization: `Bearer ${demoKey}` };
+    const models = (await (await fetch(`${base}/v1/models`, { headers: auth })).json()) as { data: unknown[] };
+    if (models.data?.length !== 10) throw new Error(`${label}: expected 10 models, got ${JSON.stringify(models)}`);
+    const unauthorized = await fetch(`${base}/v1/models`);
+    if (unauthorized.status !== 401) throw new Error(`${label}: /v1/models without a key gave ${unauthorized.status}`);
+    const docs = await (await fetch(`${base}/docs`)).text();
+    const bundle = /src="([^"]*swagger-ui-bundle\.js)"/.exec(docs)?.[1];
+    if (!bundle?.startsWith("/")) throw new Error(`${label}: /docs does not load Swagger UI from the gateway itself`);
+    const asset = await fetch(`${base}${bundle}`);
+    if (!asset.ok || (await asset.text()).length < 100_000) throw new Error(`${label}: ${bundle} is not served`);
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    if (!spec.paths["/v1/models"]) throw new Error(`${label}: /openapi.json lacks /v1/models`);
+    console.log(`smoke ${label}: ok (cold start to first request ${coldStartMs.toFixed(0)} ms)`);
+  } catch (error) {
+    child.kill();
+    console.error(await new Response(child.stderr).text(), await new Response(child.stdout).text());
+    throw error;
+  } finally {
+    child.kill();
+    await child.exited;
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+await check("postgres", { DATABASE_URL: process.env.DATABASE_URL });
+await check("embedded pglite", {});
