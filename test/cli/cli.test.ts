@@ -1,0 +1,88 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { randomBase62 } from "../../src/util/random.ts";
+
+// The CLI end to end, as an operator runs it: one process per command, on
+// DATABASE_URL when set (CI), else on an embedded database in a temp dir.
+const dataDir = mkdtempSync(join(tmpdir(), "opentoken-cli-"));
+const main = resolve(import.meta.dir, "../../src/main.ts");
+const ws = `cli-${randomBase62(8)}`;
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function cli(...args: string[]) {
+  const child = Bun.spawn(["bun", main, ...args], {
+    env: { ...process.env, OPENTOKEN_DATA_DIR: dataDir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { stdout, stderr, code };
+}
+
+test("migrate, workspace create/list and credit add keep the balance exact", async () => {
+  expect((await cli("migrate")).code).toBe(0);
+  const created = await cli("workspace", "create", ws, "--credit", "12.5");
+  expect(created.code).toBe(0);
+  expect(created.stdout).toContain(`created workspace ${ws}`);
+  const credited = await cli("credit", "add", ws, "0.000000001", "--note", "one nano");
+  expect(credited.stdout).toContain("balance $12.500000001");
+  const list = await cli("workspace", "list");
+  expect(list.stdout).toMatch(new RegExp(`${ws}\\s+12\\.500000001`));
+});
+
+test("key create prints the key once; key list never shows it; key revoke works by prefix", async () => {
+  const created = await cli("key", "create", ws, "--name", "ci", "--spend-limit", "3", "--expires", "2031-01-01T00:00:00Z");
+  expect(created.code).toBe(0);
+  const key = created.stdout.split("\n")[0]!;
+  expect(key).toMatch(/^sk-optk-[0-9A-Za-z]{40}$/);
+  const list = await cli("key", "list", ws);
+  expect(list.stdout).not.toContain(key);
+  expect(list.stdout).toContain(`${key.slice(0, 12)}…`);
+  expect(list.stdout).toMatch(/ci\s+active\s+3\.00\s+2031-01-01T00:00:00Z/);
+  const revoked = await cli("key", "revoke", key.slice(0, 12));
+  expect(revoked.code).toBe(0);
+  expect((await cli("key", "list", ws)).stdout).toMatch(/ci\s+revoked/);
+});
+
+test("models list shows the seeded catalog", async () => {
+  const { stdout, code } = await cli("models", "list");
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/google\/gemini-2\.5-pro\s+gemini-2\.5-pro\s+chat\s+1\.25\s+10\.00\s+0\.125\s+1\.25\s+yes/);
+  expect(stdout).toMatch(/google\/text-embedding-004\s+text-embedding-004\s+embedding\s+0\.025\s+0\.00\s+-\s+-/);
+  expect(stdout.trim().split("\n")).toHaveLength(11);
+});
+
+test("user mistakes give one line on stderr and a non-zero exit, never a stack trace", async () => {
+  for (const args of [
+    ["workspace", "create", ws],
+    ["credit", "add", "no-such-workspace", "5"],
+    ["credit", "add", ws, "-5"],
+    ["key", "create", ws, "--expires", "tomorrow"],
+    ["key", "create", ws, "--bogus", "x"],
+    ["key", "revoke", "sk-optk-nope"],
+    ["frobnicate"],
+  ]) {
+    const { code, stderr, stdout } = await cli(...args);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")[0]).toMatch(/^error: /);
+    expect(stderr).not.toContain("    at ");
+  }
+});
+
+test("every command has --help", async () => {
+  const overview = await cli("--help");
+  expect(overview.code).toBe(0);
+  for (const command of ["serve", "migrate", "workspace create", "workspace list", "credit add", "key create", "key list", "key revoke", "models list"]) {
+    expect(overview.stdout).toContain(command);
+    const help = await cli(...command.split(" "), "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(`usage: opentoken ${command}`);
+  }
+});
