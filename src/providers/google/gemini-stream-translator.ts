@@ -1,0 +1,43 @@
+import { streamError } from "../../errors.ts";
+import type { StreamTranslator } from "../adapter.ts";
+import type { GeminiResponse } from "./gemini-api-types.ts";
+import { GeminiEventReader } from "./gemini-event-reader.ts";
+import { newToolCallId } from "./gemini-tool-call-id.ts";
+
+/**
+ * `:streamGenerateContent?alt=sse`: every `data:` payload is a whole
+ * GenerateContentResponse holding only the new parts (reference C.8). There
+ * is no terminal event, so a stream is complete only once every choice has
+ * had its finishReason (or the prompt was blocked).
+ */
+export function createGeminiStreamTranslator(toolCallId: () => string = newToolCallId): StreamTranslator {
+  const reader = new GeminiEventReader(toolCallId);
+  let failed = false;
+  return {
+    push(_event, data) {
+      try {
+        return reader.read(parseChunk(data));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    },
+    end() {
+      if (!failed && !reader.complete) throw streamError("upstream stream ended before completion");
+      return [];
+    },
+  };
+}
+
+function parseChunk(data: string): GeminiResponse {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    throw streamError("google sent an unparsable stream event");
+  }
+  if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk)) {
+    throw streamError("google sent a stream event that is not a JSON object");
+  }
+  return chunk as GeminiResponse;
+}

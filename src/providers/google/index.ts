@@ -1,0 +1,14 @@
+import type { ChatAdapter } from "../adapter.ts";
+import { buildGeminiRequest } from "./build-gemini-request.ts";
+import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
+import { mapGeminiError } from "./map-gemini-error.ts";
+import { parseGeminiResponse } from "./parse-gemini-response.ts";
+
+/** Google Gemini (Generative Language API v1beta) chat translation. */
+export const googleChatAdapter: ChatAdapter = {
+  headers: (apiKey) => ({ "x-goog-api-key": apiKey }),
+  buildRequest: buildGeminiRequest,
+  parseResponse: (body) => parseGeminiResponse(body),
+  createStreamTranslator: () => createGeminiStreamTranslator(),
+  mapError: mapGeminiError,
+};

@@ -1,0 +1,276 @@
+/**
+ * The one place that talks HTTP to the providers. Adapters decide what to
+ * send and how to read it; this module owns credentials, deadlines, abort
+ * propagation and failure classification.
+ *
+ * Messages never carry the base URL, host, port or API key: the raw fetch
+ * errors (which do) are dropped, not wrapped.
+ */
+import type { Config } from "../config.ts";
+import { noSupplier, streamError, upstreamTimeout } from "../errors.ts";
+import type { ChatAdapter, UpstreamCall } from "./adapter.ts";
+import { SseParser, type SseEvent } from "./sse.ts";
+
+export type ProviderName = "google" | "anthropic";
+export type { SseEvent };
+
+export interface Upstream {
+  /**
+   * A non-streaming call: resolves with the parsed JSON body of a 2xx reply.
+   * Headers and the whole body must arrive within `upstreamTimeoutMs`.
+   * Rejects with an ApiError, except when `signal` aborted: then it rejects
+   * with the signal's reason (check `signal.aborted`).
+   */
+  send(provider: ProviderName, adapter: ChatAdapter, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
+  /**
+   * A streaming call: resolves once 2xx response headers arrived, with a
+   * generator of the raw SSE events. The generator throws streamError() on a
+   * stall longer than `streamIdleTimeoutMs` or a broken connection, and just
+   * ends when `signal` aborts. Breaking out of it (return()) or aborting
+   * `signal` cancels the upstream request.
+   */
+  open(
+    provider: ProviderName,
+    adapter: ChatAdapter,
+    call: UpstreamCall,
+    signal: AbortSignal,
+  ): Promise<AsyncGenerator<SseEvent, void, undefined>>;
+}
+
+export interface UpstreamOptions {
+  /** Replaces the global fetch (tests). */
+  fetch?: typeof fetch;
+}
+
+/** Why an in-flight call was cut short; the first cause wins. */
+type Interrupt = "deadline" | "idle" | "client";
+
+/**
+ * Per-call state: one AbortController for the upstream request, driven by
+ * the caller's signal and our own timers.
+ */
+class Call {
+  readonly controller = new AbortController();
+  private interrupt: Interrupt | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private onInterrupt: (() => void) | undefined;
+  private readonly onClientAbort = () => this.stop("client");
+
+  constructor(private readonly clientSignal: AbortSignal) {
+    if (clientSignal.aborted) this.interrupt = "client";
+    else clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
+  }
+
+  /** Why the call was interrupted, if it was (changes asynchronously). */
+  why(): Interrupt | undefined {
+    return this.interrupt;
+  }
+
+  stop(why: Interrupt): void {
+    if (this.interrupt !== undefined) return;
+    this.interrupt = why;
+    this.clearTimer();
+    this.controller.abort();
+    this.onInterrupt?.();
+  }
+
+  /** Runs `fn` (once) when the call is interrupted; replaces any earlier hook. */
+  whenInterrupted(fn: (() => void) | undefined): void {
+    this.onInterrupt = fn;
+  }
+
+  startTimer(why: Interrupt, ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => this.stop(why), ms);
+  }
+
+  clearTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Stops listening to the caller's signal and to our timers. */
+  dispose(): void {
+    this.clearTimer();
+    this.onInterrupt = undefined;
+    this.clientSignal.removeEventListener("abort", this.onClientAbort);
+  }
+
+  clientAbortReason(): unknown {
+    return this.clientSignal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+  }
+}
+
+export function createUpstream(config: Config, options: UpstreamOptions = {}): Upstream {
+  const doFetch = options.fetch ?? fetch;
+  const deadlineMs = config.upstreamTimeoutMs;
+  const idleMs = config.streamIdleTimeoutMs;
+
+  const timeoutError = (provider: ProviderName) =>
+    upstreamTimeout(`${provider} did not respond within ${deadlineMs} ms`);
+
+  /**
+   * Sends the request and waits for the response headers. Any non-2xx reply
+   * is read (within the deadline) and turned into the adapter's ApiError.
+   * Leaves the deadline timer running.
+   */
+  async function request(
+    provider: ProviderName,
+    adapter: ChatAdapter,
+    call: UpstreamCall,
+    state: Call,
+  ): Promise<Response> {
+    const settings = config.providers[provider];
+    const apiKey = settings.apiKey;
+    if (!apiKey) throw noSupplier(`no supplier is configured for provider "${provider}"`);
+    if (state.why() === "client") throw state.clientAbortReason();
+
+    state.startTimer("deadline", deadlineMs);
+    let response: Response;
+    try {
+      response = await doFetch(settings.baseUrl + call.path, {
+        method: "POST",
+        headers: { ...adapter.headers(apiKey), "content-type": "application/json" },
+        body: JSON.stringify(call.body),
+        signal: state.controller.signal,
+      });
+    } catch {
+      // The raw error names the URL; only its cause is reported.
+      if (state.why() === "deadline") throw timeoutError(provider);
+      if (state.why() === "client") throw state.clientAbortReason();
+      throw noSupplier(`${provider} could not be reached`);
+    }
+
+    if (response.status < 200 || response.status > 299) {
+      let text = "";
+      try {
+        text = await response.text();
+      } catch {
+        if (state.why() === "deadline") throw timeoutError(provider);
+        if (state.why() === "client") throw state.clientAbortReason();
+        // The status alone still says what the provider answered.
+      }
+      throw adapter.mapError(response.status, text);
+    }
+    return response;
+  }
+
+  async function send(
+    provider: ProviderName,
+    adapter: ChatAdapter,
+    call: UpstreamCall,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const state = new Call(signal);
+    try {
+      const response = await request(provider, adapter, call, state);
+      let text: string;
+      try {
+        text = await response.text();
+      } catch {
+        if (state.why() === "deadline") throw timeoutError(provider);
+        if (state.why() === "client") throw state.clientAbortReason();
+        throw noSupplier(`${provider} closed the connection before the response was complete`);
+      }
+      state.clearTimer();
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw noSupplier(`${provider} returned a response that is not valid JSON`);
+      }
+    } finally {
+      state.dispose();
+    }
+  }
+
+  async function open(
+    provider: ProviderName,
+    adapter: ChatAdapter,
+    call: UpstreamCall,
+    signal: AbortSignal,
+  ): Promise<AsyncGenerator<SseEvent, void, undefined>> {
+    const state = new Call(signal);
+    let response: Response;
+    try {
+      response = await request(provider, adapter, call, state);
+    } catch (error) {
+      state.dispose();
+      throw error;
+    }
+    state.clearTimer();
+    const body = response.body;
+    if (body === null) {
+      state.dispose();
+      // An empty 2xx reply: let the translator's end() judge it.
+      return (async function* () {})();
+    }
+    // Locked now, so an interrupt can cancel it even before the first next().
+    const reader = body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    state.whenInterrupted(() => void reader.cancel().catch(() => {}));
+    if (state.why() !== undefined) void reader.cancel().catch(() => {});
+    return events(state, reader);
+  }
+
+  async function* events(
+    state: Call,
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ): AsyncGenerator<SseEvent, void, undefined> {
+    const parser = new SseParser();
+    let drained = false;
+    let waiting = false;
+    try {
+      while (true) {
+        if (state.why() === "client") return;
+        // The idle clock measures the gap between two events: it starts when
+        // we begin waiting for the next one and keeps running across chunks
+        // that complete no event (a trickle of bytes is still a stall). Time
+        // the consumer spends on the previous event does not count.
+        if (!waiting) {
+          state.startTimer("idle", idleMs);
+          waiting = true;
+        }
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch {
+          if (state.why() === "client") return;
+          throw state.why() === "idle" ? stalled() : streamError("upstream connection lost mid-stream");
+        }
+        // A cancelled reader reports done: find out why it was cancelled.
+        if (state.why() === "client") return;
+        if (state.why() === "idle") throw stalled();
+        if (result.done) break;
+
+        let batch: readonly SseEvent[];
+        try {
+          batch = parser.feed(result.value);
+        } catch {
+          throw streamError("upstream sent an oversized stream event");
+        }
+        if (batch.length === 0) continue;
+        state.clearTimer();
+        waiting = false;
+        for (let i = 0; i < batch.length; i++) yield batch[i]!;
+      }
+      state.clearTimer();
+      drained = true;
+      const rest = parser.end();
+      for (let i = 0; i < rest.length; i++) yield rest[i]!;
+    } finally {
+      state.dispose();
+      if (!drained) {
+        // Early exit (error, client abort or the consumer's return()):
+        // drop the upstream connection rather than leave it half-read.
+        state.controller.abort();
+        await reader.cancel().catch(() => {});
+      }
+      reader.releaseLock();
+    }
+  }
+
+  const stalled = () => streamError(`upstream stream stalled for ${idleMs} ms`);
+
+  return { send, open };
+}
