@@ -4,6 +4,9 @@ import { Catalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
+import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
+import { googleChatAdapter } from "./providers/google/index.ts";
+import { createUpstream } from "./providers/upstream-client.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
 import { UserError } from "./errors.ts";
 import type { Database } from "./db/client.ts";
@@ -18,7 +21,12 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   await catalog.load();
   const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey);
-  const app = createApp({ config, catalog, authenticator });
+  const chat = {
+    catalog,
+    upstream: createUpstream(config),
+    adapters: { google: googleChatAdapter, anthropic: anthropicChatAdapter },
+  };
+  const app = createApp({ config, catalog, authenticator, chat });
 
   return {
     app,

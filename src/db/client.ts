@@ -20,6 +20,13 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Drizzle's migrators read files from disk; this feeds its runner the embedded ones instead. */
+function applyMigrations(db: unknown): Promise<void> {
+  // `dialect` and `session` are drizzle internals, typed as such, that its own migrators use.
+  const { dialect, session } = db as { dialect: { migrate(m: unknown, s: unknown, c: object): Promise<void> }; session: unknown };
+  return dialect.migrate(embeddedMigrations, session, {});
+}
+
 // Any constant works; it only has to be the same in every gateway process.
 const MIGRATION_LOCK_ID = 7_204_117_301;
 const silent = () => {};
@@ -35,8 +42,7 @@ export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
       const lockClient = postgres(url, { max: 1, onnotice: silent });
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        const db = drizzlePostgres(lockClient, { schema });
-        await db.dialect.migrate(embeddedMigrations, db.session, {});
+        await applyMigrations(drizzlePostgres(lockClient, { schema }));
         await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
       } finally {
         await lockClient.end();
@@ -60,7 +66,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   return {
     db,
     kind: "pglite",
-    migrate: () => db.dialect.migrate(embeddedMigrations, db.session, {}),
+    migrate: () => applyMigrations(db),
     async close() {
       await client.close();
       unlock();

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Catalog } from "../catalog/catalog.ts";
+import type { ChatDeps } from "../chat/chat-service.ts";
 import type { Config } from "../config.ts";
 import { bodyTooLarge, parseJsonBody } from "./body-parser.ts";
 import { authentication } from "./auth.ts";
@@ -8,18 +9,20 @@ import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
 import { newRequestId } from "./request-id.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { modelRoutes } from "./routes/models.ts";
 
 export interface AppDeps {
   config: Pick<Config, "maxBodyBytes">;
   catalog: Catalog;
   authenticator: Authenticator;
+  chat: ChatDeps;
 }
 
-export function createApp({ config, catalog, authenticator }: AppDeps) {
+export function createApp({ config, catalog, authenticator, chat }: AppDeps) {
   const tooLarge = bodyTooLarge(config.maxBodyBytes);
 
-  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog));
+  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog)).use(chatRoutes(chat));
 
   // Bun's own limit answers with a bare 413; the gateway enforces its limit itself (body-parser.ts).
   return new Elysia({ serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })

@@ -1,9 +1,33 @@
+import type { TSchema } from "elysia";
 import { ErrorEnvelope } from "../openai/error.ts";
 
-const envelope = (description: string) => ({ ...ErrorEnvelope, description });
+/** A response: its JSON schema, plus schemas for other content types of the same status. */
+type Documented = { description: string; schema: TSchema; alternatives?: Record<string, TSchema> };
 
-/** Error responses every authenticated route can give, for the OpenAPI spec. */
+/**
+ * OpenAPI `responses` from TypeBox schemas. Routes document their replies
+ * this way instead of Elysia's `response` option, which would also validate
+ * every reply at run time: handlers build their replies from typed code, so
+ * that is per-request work with nothing to find.
+ */
+export function documentResponses(responses: Record<number, Documented>) {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, { description, schema, alternatives = {} }]) => [
+      status,
+      {
+        description,
+        content: Object.fromEntries(
+          Object.entries({ "application/json": schema, ...alternatives }).map(([type, s]) => [type, { schema: s }]),
+        ),
+      },
+    ]),
+  );
+}
+
+export const errorResponse = (description: string): Documented => ({ description, schema: ErrorEnvelope });
+
+/** Error responses every authenticated route can give. */
 export const authErrorResponses = {
-  401: envelope("authentication_error: missing_auth, invalid_key or expired_key"),
-  500: envelope("api_error: unexpected failure inside the gateway"),
+  401: errorResponse("authentication_error: missing_auth, invalid_key or expired_key"),
+  500: errorResponse("api_error: unexpected failure inside the gateway"),
 };

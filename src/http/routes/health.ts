@@ -1,6 +1,11 @@
 import { Elysia, t } from "elysia";
+import { documentResponses } from "../openapi-responses.ts";
 
 export const healthRoutes = new Elysia({ name: "health" }).get("/health", () => ({ status: "ok" as const }), {
-  response: { 200: t.Object({ status: t.Literal("ok") }) },
-  detail: { summary: "Healthcheck", description: "Public and unauthenticated.", tags: ["System"] },
+  detail: {
+    summary: "Healthcheck",
+    description: "Public and unauthenticated.",
+    tags: ["System"],
+    responses: documentResponses({ 200: { description: "The gateway is up", schema: t.Object({ status: t.Literal("ok") }) } }),
+  },
 });

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Catalog } from "../../catalog/catalog.ts";
 import { ModelList } from "../../openai/models.ts";
-import { authErrorResponses } from "../openapi-responses.ts";
+import { authErrorResponses, documentResponses } from "../openapi-responses.ts";
 
 export const modelRoutes = (catalog: Catalog) =>
   new Elysia({ name: "models" }).get(
@@ -9,12 +9,15 @@ export const modelRoutes = (catalog: Catalog) =>
     // Pre-serialised by the catalog on each refresh.
     () => new Response(catalog.modelListJson(), { headers: { "content-type": "application/json" } }),
     {
-      response: { 200: ModelList, ...authErrorResponses },
       detail: {
         summary: "List models",
         description: "The enabled models of the routing catalog with USD prices per 1M tokens.",
         tags: ["Models"],
         security: [{ bearerAuth: [] }],
+        responses: documentResponses({
+          200: { description: "The model list", schema: ModelList },
+          ...authErrorResponses,
+        }),
       },
     },
   );

@@ -1,0 +1,27 @@
+import type { Catalog } from "../catalog/catalog.ts";
+import type { CatalogModel } from "../catalog/model.ts";
+import { invalidRequest, modelNotFound, unsupportedParameter } from "../errors.ts";
+import type { ChatCompletionRequest } from "../openai/chat-request.ts";
+
+/**
+ * The catalog model a chat request names, checked against the model's
+ * capability flags before anything is sent upstream.
+ */
+export function resolveChatModel(catalog: Catalog, body: ChatCompletionRequest): CatalogModel {
+  const model = catalog.get(body.model);
+  if (!model) throw modelNotFound(body.model);
+  if (model.kind !== "chat") {
+    throw invalidRequest(
+      `model "${model.id}" is an embedding model: use POST /v1/embeddings`,
+      "chat_unsupported",
+      "model",
+    );
+  }
+  if (!model.supportsTools && (body.tools?.length || body.tool_choice !== undefined)) {
+    throw unsupportedParameter("tools", `model "${model.id}" does not support tools`);
+  }
+  if (!model.supportsStreaming && body.stream) {
+    throw unsupportedParameter("stream", `model "${model.id}" does not support streaming`);
+  }
+  return model;
+}

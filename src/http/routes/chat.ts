@@ -1,0 +1,36 @@
+import { Elysia } from "elysia";
+import { type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
+import { ChatCompletionRequest } from "../../openai/chat-request.ts";
+import { ChatCompletion, ChatCompletionChunk } from "../../openai/chat-response.ts";
+import { authErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+
+export const chatRoutes = (deps: ChatDeps) =>
+  new Elysia({ name: "chat" }).post(
+    "/v1/chat/completions",
+    // async: Elysia decides from the source whether to await the handler inside its error handling.
+    async ({ body, request }) => (body.stream ? streamChat(deps, body, request.signal) : completeChat(deps, body, request.signal)),
+    {
+      body: ChatCompletionRequest,
+      detail: {
+        summary: "Create chat completion",
+        description:
+          "OpenAI Chat Completions, routed by the `{provider}/{model}` id to Gemini or Claude. With `stream: true` the reply is Server-Sent Events of chat.completion.chunk frames ending in `data: [DONE]`; a failure after the 200 arrives as one `data:` frame holding the error envelope, then `data: [DONE]`.",
+        tags: ["Chat"],
+        security: [{ bearerAuth: [] }],
+        responses: documentResponses({
+          200: {
+            description: "A chat.completion, or with `stream: true` an event stream whose data frames are chat.completion.chunk objects",
+            schema: ChatCompletion,
+            alternatives: { "text/event-stream": ChatCompletionChunk },
+          },
+          400: errorResponse("invalid_request_error: model_not_found, unsupported_parameter, chat_unsupported, invalid_json, invalid_request"),
+          ...authErrorResponses,
+          402: errorResponse("insufficient_credit"),
+          413: errorResponse("request_too_large"),
+          429: errorResponse("spend_limit_exceeded"),
+          503: errorResponse("upstream_error / no_supplier: the provider failed or none is configured"),
+          504: errorResponse("upstream_error / upstream_timeout"),
+        }),
+      },
+    },
+  );
