@@ -1,0 +1,107 @@
+import type { CatalogModel } from "../../catalog/model.ts";
+import { invalidRequest, unsupportedParameter } from "../../errors.ts";
+import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
+import type { UpstreamCall } from "../adapter.ts";
+import type { AnthropicMessagesRequest, AnthropicTextBlock } from "./anthropic-api-types.ts";
+import { anthropicThinkingFamily, type ThinkingFamily } from "./anthropic-thinking-family.ts";
+import { planThinking } from "./anthropic-thinking.ts";
+import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.ts";
+import { convertToAnthropicTools } from "./convert-to-anthropic-tools.ts";
+import { limitCacheBreakpoints } from "./limit-cache-breakpoints.ts";
+
+/** max_tokens when the client sends none (Anthropic requires one), bounded by the model's maximum. */
+const DEFAULT_MAX_TOKENS = 8192;
+
+/** Lowest top_p Anthropic accepts while thinking (reference D.4). */
+const MIN_TOP_P_WITH_THINKING = 0.95;
+
+/**
+ * Anthropic has no JSON-object mode, and json_object promises only "some JSON
+ * object", so it is asked for in the system prompt (last, so it never
+ * disturbs a cached prefix) instead of being rejected.
+ */
+const JSON_OBJECT_INSTRUCTION: AnthropicTextBlock = {
+  type: "text",
+  text: "Respond with a single valid JSON object only, with no Markdown code fences and no text before or after it.",
+};
+
+/**
+ * OpenAI chat request → Anthropic Messages request (reference E.2, E.3).
+ * Fields that are null count as absent throughout.
+ */
+export function buildAnthropicRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall {
+  rejectUnsupported(req);
+  const { system, messages } = convertToAnthropicMessages(req.messages);
+  const family = anthropicThinkingFamily(model);
+  // Larger requests are clamped rather than rejected: clients often send a generic large max_tokens.
+  const requestedMax = Math.min(
+    req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
+    model.maxOutputTokens,
+  );
+  const plan = planThinking(req, family, requestedMax, model.maxOutputTokens);
+
+  const body: AnthropicMessagesRequest = {
+    model: model.upstreamModel,
+    max_tokens: plan.maxTokens,
+    messages,
+    ...convertToAnthropicTools(req, messages),
+    ...sampling(req, family, plan.thinking !== undefined),
+  };
+
+  const format = req.response_format;
+  if (format?.type === "json_object") system.push(JSON_OBJECT_INSTRUCTION);
+  if (system.length > 0) body.system = system;
+  if (plan.thinking) body.thinking = plan.thinking;
+
+  const outputConfig: AnthropicMessagesRequest["output_config"] = {};
+  if (plan.effort) outputConfig.effort = plan.effort;
+  if (format?.type === "json_schema") {
+    const schema = format.json_schema?.schema;
+    if (!schema)
+      throw invalidRequest(
+        "response_format.json_schema.schema is required for anthropic models",
+        null,
+        "response_format",
+      );
+    outputConfig.format = { type: "json_schema", schema };
+  }
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+
+  const stops = (typeof req.stop === "string" ? [req.stop] : (req.stop ?? [])).filter((s) => s.trim() !== "");
+  if (stops.length > 0) body.stop_sequences = stops;
+  if (req.user) body.metadata = { user_id: req.user };
+  if (stream) body.stream = true;
+
+  limitCacheBreakpoints(body);
+  return { path: "/v1/messages", body };
+}
+
+/**
+ * Parameters Anthropic cannot honour and whose silent loss would change the
+ * result. seed and the penalties are dropped instead: they only nudge sampling.
+ */
+function rejectUnsupported(req: ChatCompletionRequest) {
+  if (req.n != null && req.n > 1) throw unsupportedParameter("n", "n > 1 is not supported for anthropic models");
+  if (req.logprobs) throw unsupportedParameter("logprobs", "logprobs is not supported for anthropic models");
+  if (req.top_logprobs)
+    throw unsupportedParameter("top_logprobs", "top_logprobs is not supported for anthropic models");
+  if (req.logit_bias && Object.keys(req.logit_bias).length > 0) {
+    throw unsupportedParameter("logit_bias", "logit_bias is not supported for anthropic models");
+  }
+}
+
+/**
+ * temperature / top_p within what the model accepts (reference D.4): none at
+ * all on fixed-sampling models (dropped silently, like OpenRouter); while
+ * thinking, temperature must stay default and top_p ≥ 0.95; otherwise
+ * temperature is clamped to Anthropic's 0–1. Current Claude models reject
+ * temperature and top_p together, so temperature wins.
+ */
+function sampling(req: ChatCompletionRequest, family: ThinkingFamily, thinking: boolean) {
+  if (family.fixedSampling) return {};
+  const temperature = thinking ? undefined : (req.temperature ?? undefined);
+  const topP = req.top_p ?? undefined;
+  if (temperature !== undefined) return { temperature: Math.min(temperature, 1) };
+  if (topP !== undefined && (!thinking || topP >= MIN_TOP_P_WITH_THINKING)) return { top_p: topP };
+  return {};
+}
