@@ -17,6 +17,8 @@ export function errorResponse(error: ApiError, requestId: string): Response {
  */
 export function toApiError(code: string | number, error: unknown, requestId: string): ApiError {
   if (error instanceof ApiError) return error;
+  // Elysia wraps whatever a body parser throws (e.g. our 413) in a ParseError.
+  if (error instanceof Error && error.cause instanceof ApiError) return error.cause;
   switch (code) {
     case "VALIDATION":
       return validationError(error as ValidationError);

@@ -31,3 +31,4 @@ export const authErrorResponses = {
   401: errorResponse("authentication_error: missing_auth, invalid_key or expired_key"),
   500: errorResponse("api_error: unexpected failure inside the gateway"),
 };
+

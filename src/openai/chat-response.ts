@@ -1,4 +1,5 @@
-import { t, type Static } from "elysia";
+// Plain TypeBox: Elysia's `t` variants coerce numeric strings, which the OpenAI wire format does not allow.
+import { Type as t, type Static } from "@sinclair/typebox";
 import { ReasoningDetail } from "./chat-request.ts";
 
 export const FinishReason = t.Union([

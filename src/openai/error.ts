@@ -1,4 +1,5 @@
-import { t, type Static } from "elysia";
+// Plain TypeBox: Elysia's `t` variants coerce numeric strings, which the OpenAI wire format does not allow.
+import { Type as t, type Static } from "@sinclair/typebox";
 
 /** The OpenAI error envelope every failure uses (spec: errors.txt). */
 export const ErrorEnvelope = t.Object(

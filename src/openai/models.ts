@@ -1,4 +1,5 @@
-import { t } from "elysia";
+// Plain TypeBox: Elysia's `t` variants coerce numeric strings, which the OpenAI wire format does not allow.
+import { Type as t } from "@sinclair/typebox";
 
 const Price = t.Union([t.Number(), t.Null()]);
 

@@ -11,6 +11,8 @@ export const chatRoutes = (deps: ChatDeps) =>
     async ({ body, request }) => (body.stream ? streamChat(deps, body, request.signal) : completeChat(deps, body, request.signal)),
     {
       body: ChatCompletionRequest,
+      // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.
+      parse: "json",
       detail: {
         summary: "Create chat completion",
         description:
