@@ -6,12 +6,12 @@
  * Messages never carry the base URL, host, port or API key: the raw fetch
  * errors (which do) are dropped, not wrapped.
  */
+import type { ProviderName } from "../catalog/model.ts";
 import type { Config } from "../config.ts";
 import { noSupplier, streamError, upstreamTimeout } from "../errors.ts";
 import type { ChatAdapter, UpstreamCall } from "./adapter.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 
-export type ProviderName = "google" | "anthropic";
 export type { SseEvent };
 
 export interface Upstream {

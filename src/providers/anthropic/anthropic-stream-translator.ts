@@ -6,6 +6,7 @@ import { redactedThinkingDetail, thinkingDetail } from "./anthropic-reasoning-de
 import { sanitizeUpstreamMessage } from "./map-anthropic-error.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 import { mergeAnthropicUsage, mapAnthropicUsage } from "./map-anthropic-usage.ts";
+import { parseStreamEvent } from "../parse-stream-event.ts";
 
 /** State of an open content block that later deltas need. */
 type OpenBlock =
@@ -133,13 +134,4 @@ function textEvent(type: "text" | "reasoning", text: string | undefined): Stream
   return text ? [{ type, choice: 0, text }] : [];
 }
 
-function parsePayload(data: string): AnthropicStreamPayload {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(data);
-  } catch {
-    throw streamError("anthropic sent an unparsable stream event");
-  }
-  if (typeof payload !== "object" || payload === null) throw streamError("anthropic sent an unparsable stream event");
-  return payload as AnthropicStreamPayload;
-}
+const parsePayload = (data: string) => parseStreamEvent<AnthropicStreamPayload>("anthropic", data);

@@ -3,6 +3,7 @@ import type { StreamTranslator } from "../adapter.ts";
 import type { GeminiResponse } from "./gemini-api-types.ts";
 import { GeminiEventReader } from "./gemini-event-reader.ts";
 import { newToolCallId } from "./gemini-tool-call-id.ts";
+import { parseStreamEvent } from "../parse-stream-event.ts";
 
 /**
  * `:streamGenerateContent?alt=sse`: every `data:` payload is a whole
@@ -29,15 +30,4 @@ export function createGeminiStreamTranslator(toolCallId: () => string = newToolC
   };
 }
 
-function parseChunk(data: string): GeminiResponse {
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    throw streamError("google sent an unparsable stream event");
-  }
-  if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk)) {
-    throw streamError("google sent a stream event that is not a JSON object");
-  }
-  return chunk as GeminiResponse;
-}
+const parseChunk = (data: string) => parseStreamEvent<GeminiResponse>("google", data);

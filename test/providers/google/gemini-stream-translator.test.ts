@@ -219,7 +219,7 @@ test("unparsable or non-object payloads throw stream_error", () => {
     error: { type: "upstream_error", code: "stream_error", message: "google sent an unparsable stream event" },
   });
   expect(thrown(() => createGeminiStreamTranslator().push(undefined, "[]")).error.message).toBe(
-    "google sent a stream event that is not a JSON object",
+    "google sent an unparsable stream event",
   );
 });
 
