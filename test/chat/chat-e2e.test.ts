@@ -107,6 +107,7 @@ test("streaming without include_usage sends no usage chunk", async () => {
     body: JSON.stringify({ model: "anthropic/claude-sonnet-4-5", messages: hello, stream: true }),
   });
   expect(response.headers.get("content-type")).toContain("text/event-stream");
+  expect(response.headers.get("x-request-id")).toMatch(/^req_/);
   const body = await response.text();
   expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
   expect(body).not.toContain('"choices":[]');
@@ -286,4 +287,5 @@ test("unknown optional OpenAI fields are accepted and ignored", async () => {
     body: JSON.stringify({ model: "google/gemini-3-flash", messages: hello, store: true, metadata: { a: "b" }, service_tier: "auto" }),
   });
   expect(response.status).toBe(200);
+  expect(response.headers.get("x-request-id")).toMatch(/^req_/);
 });
