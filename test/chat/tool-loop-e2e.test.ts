@@ -22,21 +22,15 @@ afterAll(async () => {
   await gemini.stop();
 });
 
+// additionalProperties and a nullable anyOf: accepted by OpenAI, rejected by Gemini's `parameters` subset.
+const weatherParameters = {
+  type: "object",
+  properties: { location: { type: "string" }, unit: { anyOf: [{ type: "string" }, { type: "null" }] } },
+  required: ["location"],
+  additionalProperties: false,
+};
 const tools: OpenAI.ChatCompletionTool[] = [
-  {
-    type: "function",
-    function: {
-      name: "weather",
-      description: "Current weather",
-      // additionalProperties and a nullable anyOf: accepted by OpenAI, rejected by Gemini's `parameters` subset.
-      parameters: {
-        type: "object",
-        properties: { location: { type: "string" }, unit: { anyOf: [{ type: "string" }, { type: "null" }] } },
-        required: ["location"],
-        additionalProperties: false,
-      },
-    },
-  },
+  { type: "function", function: { name: "weather", description: "Current weather", parameters: weatherParameters } },
 ];
 
 function signatureOf(fixture: "json" | "chunks"): string {
@@ -65,7 +59,7 @@ test("non-streaming: tool call out, signature back in place on the next turn", a
     tool_choice: "auto",
   });
   const upstreamTools = gemini.lastRequest()!.body.tools[0].functionDeclarations[0];
-  expect(upstreamTools.parametersJsonSchema).toEqual(tools[0]!.function.parameters);
+  expect(upstreamTools.parametersJsonSchema).toEqual(weatherParameters);
 
   const choice = first.choices[0]!;
   expect(choice.finish_reason).toBe("tool_calls");
