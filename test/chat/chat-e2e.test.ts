@@ -1,37 +1,27 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startAnthropicServer } from "../fakes/anthropic-server.ts";
-import { startGeminiServer } from "../fakes/gemini-server.ts";
-import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import type { FakeServer } from "../fakes/fake-server.ts";
+import { bearer, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 
 // The gateway driven by the official openai client, as users drive it, over
 // real HTTP against fake Gemini and Anthropic servers replaying recorded traffic.
-const gemini = startGeminiServer();
-const anthropic = startAnthropicServer();
+let setup: ProviderGateway;
 let gateway: TestGateway;
+let gemini: FakeServer;
+let anthropic: FakeServer;
 let client: OpenAI;
 let key: string;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({
-    GOOGLE_API_KEY: gemini.apiKey,
-    GOOGLE_BASE_URL: gemini.url,
-    ANTHROPIC_API_KEY: anthropic.apiKey,
-    ANTHROPIC_BASE_URL: anthropic.url,
-    UPSTREAM_TIMEOUT_MS: "400",
-    STREAM_IDLE_TIMEOUT_MS: "300",
-  });
-  ({ key } = await newTenant());
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  setup = await startProviderGateway({ UPSTREAM_TIMEOUT_MS: "400", STREAM_IDLE_TIMEOUT_MS: "300" });
+  ({ gateway, gemini, anthropic, client, key } = setup);
 });
 beforeEach(() => {
   gemini.reset();
   anthropic.reset();
 });
-afterAll(async () => {
-  await gateway.stop();
-  await Promise.all([gemini.stop(), anthropic.stop()]);
-});
+afterAll(() => setup.stop());
 
 const hello = [{ role: "user" as const, content: "Hello" }];
 

@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startAnthropicServer } from "../fakes/anthropic-server.ts";
-import { startGeminiServer } from "../fakes/gemini-server.ts";
+import type { FakeServer } from "../fakes/fake-server.ts";
 import { fixtureJson } from "../support/fixtures.ts";
-import { newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 
 // Reasoning control and reasoning output through the official client, on both providers.
-const gemini = startGeminiServer();
-const anthropic = startAnthropicServer();
-let gateway: TestGateway;
+let setup: ProviderGateway;
+let gemini: FakeServer;
+let anthropic: FakeServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({
-    GOOGLE_API_KEY: gemini.apiKey,
-    GOOGLE_BASE_URL: gemini.url,
-    ANTHROPIC_API_KEY: anthropic.apiKey,
-    ANTHROPIC_BASE_URL: anthropic.url,
-  });
-  const { key } = await newTenant();
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  setup = await startProviderGateway();
+  ({ gemini, anthropic, client } = setup);
 });
-afterAll(async () => {
-  await gateway.stop();
-  await Promise.all([gemini.stop(), anthropic.stop()]);
-});
+afterAll(() => setup.stop());
 
 const ask = [{ role: "user" as const, content: "How many r's in strawberry?" }];
 

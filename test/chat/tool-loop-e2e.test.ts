@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startGeminiServer } from "../fakes/gemini-server.ts";
+import type { FakeServer } from "../fakes/fake-server.ts";
 import { fixtureChunks, fixtureJson } from "../support/fixtures.ts";
-import { newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 
 // A Gemini 3 tool loop as a user writes it with the official client: call,
 // append the returned assistant message as is, append the tool result, call
 // again. Gemini rejects the second call unless the thought signature comes
 // back on the exact functionCall part.
-const gemini = startGeminiServer();
-let gateway: TestGateway;
+let setup: ProviderGateway;
+let gemini: FakeServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ GOOGLE_API_KEY: gemini.apiKey, GOOGLE_BASE_URL: gemini.url });
-  const { key } = await newTenant();
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  setup = await startProviderGateway();
+  ({ gemini, client } = setup);
 });
-afterAll(async () => {
-  await gateway.stop();
-  await gemini.stop();
-});
+afterAll(() => setup.stop());
 
 // additionalProperties and a nullable anyOf: accepted by OpenAI, rejected by Gemini's `parameters` subset.
 const weatherParameters = {
