@@ -15,6 +15,10 @@ export interface Config {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  /** How long a process's credit holds outlive it (billing/lease-billing.ts). */
+  leaseTtlSeconds: number;
+  /** How long finished requests wait to be written to the ledger together. */
+  settleIntervalMs: number;
   providers: {
     google: { apiKey: string | undefined; baseUrl: string };
     anthropic: { apiKey: string | undefined; baseUrl: string };
@@ -48,6 +52,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", 20 * 1024 * 1024),
     upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
     streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
+    leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
+    settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 10),
     providers: {
       google: {
         apiKey: nonEmpty(env.GOOGLE_API_KEY),

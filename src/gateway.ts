@@ -1,5 +1,6 @@
 import { Authenticator } from "./auth/authenticator.ts";
 import { ensureEnvKey } from "./auth/keys.ts";
+import { LeaseBilling } from "./billing/lease-billing.ts";
 import { Catalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
@@ -21,21 +22,25 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   await catalog.load();
   const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey);
+  const billing = new LeaseBilling(database.db, config);
   const chat = {
     catalog,
     upstream: createUpstream(config),
     adapters: { google: googleChatAdapter, anthropic: anthropicChatAdapter },
+    billing,
   };
-  const app = createApp({ config, catalog, authenticator, chat });
+  const app = createApp({ config, catalog, authenticator, chat, embeddings: { catalog, upstream: chat.upstream, billing } });
 
   return {
     app,
     catalog,
     authenticator,
+    billing,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
       authenticator.start();
+      billing.start();
       app.listen({ port, hostname });
       return app.server!;
     },
@@ -43,6 +48,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       await app.stop();
       catalog.stop();
       await authenticator.stop();
+      await billing.stop();
     },
   };
 }

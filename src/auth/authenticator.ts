@@ -1,6 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
+import type { LimitReset } from "../billing/limit-period.ts";
 import { ApiError } from "../errors.ts";
 import { hashApiKey, hashesEqual } from "./api-key.ts";
 
@@ -9,6 +10,7 @@ export interface Principal {
   keyId: string;
   workspaceId: string;
   spendLimit: bigint | null;
+  limitReset: LimitReset | null;
 }
 
 interface CachedKey {
@@ -112,7 +114,7 @@ function bearerToken(header: string | null): string | undefined {
 
 function toCached(row: typeof apiKeys.$inferSelect): CachedKey {
   return {
-    principal: { keyId: row.id, workspaceId: row.workspaceId, spendLimit: row.spendLimit },
+    principal: { keyId: row.id, workspaceId: row.workspaceId, spendLimit: row.spendLimit, limitReset: row.limitReset },
     keyHash: row.keyHash,
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
     revoked: row.revokedAt !== null,

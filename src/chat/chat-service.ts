@@ -1,47 +1,113 @@
+import type { Principal } from "../auth/authenticator.ts";
+import type { Billing, Reservation } from "../billing/billing.ts";
+import { chatWorstCase, usageSoFar } from "../billing/estimate.ts";
+import { formatUsd, nanoToUsdNumber } from "../billing/money.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import type { ProviderName } from "../catalog/model.ts";
+import type { CatalogModel, ProviderName } from "../catalog/model.ts";
 import { ApiError } from "../errors.ts";
 import { newCompletionMeta, toChatCompletion } from "../openai/build-completion.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { ChunkEncoder, DONE_FRAME } from "../openai/chunk-encoder.ts";
-import type { ChatAdapter } from "../providers/adapter.ts";
-import type { Upstream } from "../providers/upstream-client.ts";
+import type { ChatAdapter, UpstreamCall } from "../providers/adapter.ts";
+import type { SseEvent, Upstream } from "../providers/upstream-client.ts";
+import { serverTiming } from "../util/server-timing.ts";
 import { resolveChatModel } from "./resolve-chat-model.ts";
 
 export interface ChatDeps {
   catalog: Catalog;
   upstream: Upstream;
   adapters: Record<ProviderName, ChatAdapter>;
+  billing: Billing;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
+/** Who asks, and what the HTTP layer knows about the request. */
+export interface ChatContext {
+  principal: Principal;
+  requestId: string;
+  /** The body's size in bytes (billing's worst-case input). */
+  bodyBytes: number;
+  /** The client's signal: a disconnect aborts the upstream call. */
+  signal: AbortSignal;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+}
+
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
 
-/** A non-streaming completion. `signal` is the client's: a disconnect aborts the upstream call. */
-export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, signal: AbortSignal): Promise<Response> {
+/** Resolution, translation and admission: everything before the upstream call. */
+async function admit(deps: ChatDeps, body: ChatCompletionRequest, ctx: ChatContext, stream: boolean) {
   const model = resolveChatModel(deps.catalog, body);
   const adapter = deps.adapters[model.provider];
-  const call = adapter.buildRequest(body, model, false);
-  const reply = await deps.upstream.send(model.provider, adapter, call, signal);
-  const completion = toChatCompletion(adapter.parseResponse(reply), newCompletionMeta(model.id));
-  return new Response(JSON.stringify(completion), { headers: JSON_HEADERS });
+  const call = adapter.buildRequest(body, model, stream);
+  const reservation = await deps.billing.admit({
+    requestId: ctx.requestId,
+    principal: ctx.principal,
+    model,
+    worstCase: chatWorstCase(body, model, ctx.bodyBytes, call),
+  });
+  return { model, adapter, call, reservation };
+}
+
+function prepare(deps: ChatDeps, adapter: ChatAdapter, call: UpstreamCall, model: CatalogModel, signal: AbortSignal) {
+  return adapter.prepare ? adapter.prepare(call, model, deps.upstream, signal) : call;
+}
+
+/**
+ * A non-streaming completion, billed at the provider's reported usage. A
+ * request that fails or is abandoned before a reply arrives is not billed:
+ * no usage is known for it.
+ */
+export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: ChatContext): Promise<Response> {
+  const { model, adapter, call, reservation } = await admit(deps, body, ctx, false);
+  try {
+    const prepared = await prepare(deps, adapter, call, model, ctx.signal);
+    const upstreamStart = performance.now();
+    const reply = await deps.upstream.send(model.provider, adapter, prepared, ctx.signal);
+    const upstreamMs = performance.now() - upstreamStart;
+    const result = adapter.parseResponse(reply);
+    const cost = reservation.settle(result.usage, false);
+    const completion = toChatCompletion(result, newCompletionMeta(model.id), nanoToUsdNumber(cost));
+    return new Response(JSON.stringify(completion), {
+      headers: {
+        "content-type": "application/json",
+        "x-opentoken-cost-usd": formatUsd(cost),
+        "server-timing": serverTiming(ctx.startedAt, upstreamMs),
+      },
+    });
+  } finally {
+    reservation.release();
+  }
 }
 
 /**
  * A streaming completion. Failures before the upstream accepted the request
  * throw (and get a real HTTP status); after that, the 200 is sent and a
- * failure becomes one error frame followed by `[DONE]`.
+ * failure becomes one error frame followed by `[DONE]`. A stream cut short
+ * (client gone, mid-stream error) is billed for the usage known at that
+ * point (estimate.ts).
  */
-export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, signal: AbortSignal): Promise<Response> {
-  const model = resolveChatModel(deps.catalog, body);
-  const adapter = deps.adapters[model.provider];
-  const call = adapter.buildRequest(body, model, true);
-  const events = await deps.upstream.open(model.provider, adapter, call, signal);
+export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: ChatContext): Promise<Response> {
+  const { model, adapter, call, reservation } = await admit(deps, body, ctx, true);
+  const { signal } = ctx;
+  let events: AsyncGenerator<SseEvent, void, undefined>;
+  const upstreamStart = performance.now();
+  try {
+    const prepared = await prepare(deps, adapter, call, model, signal);
+    events = await deps.upstream.open(model.provider, adapter, prepared, signal);
+  } catch (error) {
+    reservation.release();
+    throw error;
+  }
+  const upstreamMs = performance.now() - upstreamStart;
   const translator = adapter.createStreamTranslator();
   const encoder = new ChunkEncoder(newCompletionMeta(model.id));
   const includeUsage = body.stream_options?.include_usage === true;
+  const settleCutShort = () => settlePartial(reservation, encoder, ctx.bodyBytes);
+  // The body may never be pulled if the client left before it started.
+  signal.addEventListener("abort", settleCutShort, { once: true });
 
   async function* frames() {
+    let completed = false;
     try {
       yield encoder.start();
       for await (const event of events) {
@@ -55,18 +121,27 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, si
         const frame = encoder.encode(translated);
         if (frame) yield frame;
       }
-      if (includeUsage) yield encoder.usageFrame();
+      completed = true;
+      const cost = encoder.usage ? reservation.settle(encoder.usage, false) : settleCutShort();
+      if (includeUsage) yield encoder.usageFrame(nanoToUsdNumber(cost));
     } catch (error) {
       if (signal.aborted) return;
       yield ChunkEncoder.errorFrame(error instanceof ApiError ? error : unexpectedStreamError(error));
     } finally {
       // Ends the upstream request too when the client went away mid-stream.
       await events.return(undefined);
+      if (!completed) settleCutShort();
+      signal.removeEventListener("abort", settleCutShort);
     }
     yield DONE_FRAME;
   }
 
-  return new Response(frames(), { headers: SSE_HEADERS });
+  return new Response(frames(), { headers: { ...SSE_HEADERS, "server-timing": serverTiming(ctx.startedAt, upstreamMs) } });
+}
+
+function settlePartial(reservation: Reservation, encoder: ChunkEncoder, bodyBytes: number): bigint {
+  const { usage, estimated } = usageSoFar(encoder.usage, bodyBytes, encoder.outputChars);
+  return reservation.settle(usage, estimated);
 }
 
 function unexpectedStreamError(error: unknown): ApiError {

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  primaryKey,
   index,
   integer,
   pgTable,
@@ -71,6 +72,8 @@ export const apiKeys = pgTable(
     source: text("source", { enum: ["cli", "env"] }).notNull().default("cli"),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     spendLimit: nanoUsd("spend_limit_nano"),
+    /** UTC period after which the spend limit starts afresh; null = lifetime limit. */
+    limitReset: text("limit_reset", { enum: ["daily", "weekly", "monthly"] }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
@@ -132,4 +135,48 @@ export const usageRecords = pgTable(
     index("usage_records_workspace_time_idx").on(table.workspaceId, table.createdAt),
     index("usage_records_key_time_idx").on(table.apiKeyId, table.createdAt),
   ],
+);
+
+/**
+ * Credit held back from a workspace's available balance (balance minus the
+ * unexpired holds) by one gateway process for one key: a lease that the
+ * process spends from in memory. Mutable and disposable, unlike the ledger:
+ * a hold's owner renews `expires_at` while it lives, so the holds of a
+ * killed process stop counting once they expire.
+ */
+export const creditHolds = pgTable(
+  "credit_holds",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    amount: nanoUsd("amount_nano").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("credit_holds_workspace_idx").on(table.workspaceId, table.expiresAt),
+    check("credit_holds_amount_non_negative", sql`amount_nano >= 0`),
+  ],
+);
+
+/**
+ * What each key has spent per limit period (the epoch for lifetime limits):
+ * a running total kept by settlement in the same transaction as the debits,
+ * so checking a spend limit never sums the usage records.
+ */
+export const keySpend = pgTable(
+  "key_spend",
+  {
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    spent: nanoUsd("spent_nano").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.apiKeyId, table.periodStart] })],
 );

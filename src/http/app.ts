@@ -8,6 +8,7 @@ import { authentication } from "./auth.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
 import { newRequestId } from "./request-id.ts";
+import { markStart } from "./request-start.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { modelRoutes } from "./routes/models.ts";
@@ -22,11 +23,12 @@ export interface AppDeps {
 export function createApp({ config, catalog, authenticator, chat }: AppDeps) {
   const tooLarge = bodyTooLarge(config.maxBodyBytes);
 
-  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog)).use(chatRoutes(chat));
+  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog)).use(chatRoutes(chat, authenticator));
 
   // Bun's own limit answers with a bare 413; the gateway enforces its limit itself (body-parser.ts).
   return new Elysia({ serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })
     .onRequest(({ request, set }) => {
+      markStart(request);
       const requestId = newRequestId();
       set.headers["x-request-id"] = requestId;
       const length = Number(request.headers.get("content-length") ?? 0);

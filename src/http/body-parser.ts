@@ -14,12 +14,21 @@ export const bodyTooLarge = (limit: number) =>
  * running count so it cannot grow past the limit in memory either.
  */
 export async function parseJsonBody(request: Request, limit: number): Promise<unknown> {
-  const text = request.headers.has("content-length") ? await request.text() : await readCapped(request, limit);
+  const declared = request.headers.get("content-length");
+  const text = declared !== null ? await request.text() : await readCapped(request, limit);
+  sizes.set(request, declared !== null ? Number(declared) : Buffer.byteLength(text));
   try {
     return JSON.parse(text);
   } catch {
     throw invalidJson;
   }
+}
+
+/** Body sizes in bytes, for billing's worst-case estimate; gone with the request. */
+const sizes = new WeakMap<Request, number>();
+
+export function bodyBytes(request: Request): number {
+  return sizes.get(request) ?? 0;
 }
 
 async function readCapped(request: Request, limit: number): Promise<string> {

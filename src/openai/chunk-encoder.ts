@@ -11,11 +11,13 @@ export const DONE_FRAME = "data: [DONE]\n\n";
 /**
  * Encodes provider-neutral stream events as OpenAI `chat.completion.chunk`
  * SSE frames, one frame per event so nothing waits for a later event.
- * Remembers the latest usage, which billing needs even when the stream is
- * cut short.
+ * Remembers the latest usage and how much output went out, which billing
+ * needs even when the stream is cut short.
  */
 export class ChunkEncoder {
   usage: TokenUsage | undefined;
+  /** Characters of text, reasoning and tool arguments sent so far. */
+  outputChars = 0;
   private readonly started = new Set<number>();
   /** The fixed head of every chunk, serialised once. */
   private readonly head: string;
@@ -37,8 +39,10 @@ export class ChunkEncoder {
         this.usage = event.usage;
         return "";
       case "text":
+        this.outputChars += event.text.length;
         return this.frame(event.choice, { content: event.text }, null);
       case "reasoning":
+        this.outputChars += event.text.length;
         return this.frame(event.choice, { reasoning: event.text }, null);
       case "reasoning_detail":
         return this.frame(event.choice, { reasoning_details: [event.detail] }, null);
@@ -49,6 +53,7 @@ export class ChunkEncoder {
           null,
         );
       case "tool_call_delta":
+        this.outputChars += event.arguments.length;
         return this.frame(event.choice, { tool_calls: [{ index: event.call, function: { arguments: event.arguments } }] }, null);
       case "finish":
         return this.frame(event.choice, {}, event.reason);

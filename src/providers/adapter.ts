@@ -2,12 +2,19 @@ import type { CatalogModel } from "../catalog/model.ts";
 import type { ApiError } from "../errors.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import type { ChatResult, StreamEvent } from "./types.ts";
+import type { Upstream } from "./upstream-client.ts";
 
 /** What the shared upstream client needs to send one provider call. */
 export interface UpstreamCall {
   /** Path below the provider's base URL, with query string. */
   path: string;
   body: unknown;
+  /**
+   * The most output tokens the call can produce, across all choices, when the
+   * adapter changes the client's limit (e.g. raised for a thinking budget);
+   * otherwise billing derives it from the request (estimate.ts).
+   */
+  maxOutputTokens?: number;
 }
 
 /** Turns one upstream stream into StreamEvents; one instance per request. */
@@ -31,6 +38,11 @@ export interface ChatAdapter {
   headers(apiKey: string): Record<string, string>;
   /** Throws ApiError (400) for requests the provider cannot honour. */
   buildRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall;
+  /**
+   * Optional stateful step between building and sending (Gemini context
+   * caching): may make its own upstream calls and rewrite the call.
+   */
+  prepare?(call: UpstreamCall, model: CatalogModel, upstream: Upstream, signal: AbortSignal): Promise<UpstreamCall>;
   parseResponse(body: unknown): ChatResult;
   createStreamTranslator(): StreamTranslator;
   /** Maps a non-2xx upstream reply to the spec's error table. */

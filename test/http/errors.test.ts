@@ -86,7 +86,7 @@ test("an unexpected failure → 500 api_error with the request id and no interna
     config: { maxBodyBytes: 1024 },
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
-    chat: { catalog: gateway.catalog, upstream: {} as never, adapters: {} as never },
+    chat: { catalog: gateway.catalog, upstream: {} as never, adapters: {} as never, billing: {} as never },
   });
   const originalError = console.error;
   console.error = () => {};

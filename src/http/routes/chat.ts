@@ -1,14 +1,28 @@
 import { Elysia } from "elysia";
-import { type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
+import { type ChatContext, type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
 import { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { ChatCompletion, ChatCompletionChunk } from "../../openai/chat-response.ts";
+import type { Authenticator } from "../../auth/authenticator.ts";
+import { authentication } from "../auth.ts";
+import { bodyBytes } from "../body-parser.ts";
+import { startOf } from "../request-start.ts";
 import { authErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
-export const chatRoutes = (deps: ChatDeps) =>
-  new Elysia({ name: "chat" }).post(
+// `authentication` again for its types: Elysia runs a named plugin once per app.
+export const chatRoutes = (deps: ChatDeps, authenticator: Authenticator) =>
+  new Elysia({ name: "chat" }).use(authentication(authenticator)).post(
     "/v1/chat/completions",
     // async: Elysia decides from the source whether to await the handler inside its error handling.
-    async ({ body, request }) => (body.stream ? streamChat(deps, body, request.signal) : completeChat(deps, body, request.signal)),
+    async ({ body, request, set, principal }) => {
+      const ctx: ChatContext = {
+        principal,
+        requestId: set.headers["x-request-id"] as string,
+        bodyBytes: bodyBytes(request),
+        signal: request.signal,
+        startedAt: startOf(request),
+      };
+      return body.stream ? streamChat(deps, body, ctx) : completeChat(deps, body, ctx);
+    },
     {
       body: ChatCompletionRequest,
       // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.

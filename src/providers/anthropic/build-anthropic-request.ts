@@ -73,7 +73,7 @@ export function buildAnthropicRequest(req: ChatCompletionRequest, model: Catalog
   if (stream) body.stream = true;
 
   limitCacheBreakpoints(body);
-  return { path: "/v1/messages", body };
+  return { path: "/v1/messages", body, maxOutputTokens: plan.maxTokens };
 }
 
 /**
