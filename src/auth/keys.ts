@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
+import type { LimitReset } from "../billing/limit-period.ts";
 import type { Database } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
 import { UserError } from "../errors.ts";
@@ -10,6 +11,8 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export interface NewKeyOptions {
   name?: string;
   spendLimit?: bigint;
+  /** Without one, the spend limit is lifetime. */
+  limitReset?: LimitReset;
   expiresAt?: Date;
 }
 
@@ -26,6 +29,7 @@ export async function createApiKey(db: Database, workspaceId: string, options: N
       prefix: displayPrefix(key),
       expiresAt: options.expiresAt ?? null,
       spendLimit: options.spendLimit ?? null,
+      limitReset: options.limitReset ?? null,
     })
     .returning();
   return { key, row: row! };

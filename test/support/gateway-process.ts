@@ -1,0 +1,43 @@
+import { resolve } from "node:path";
+
+const main = resolve(import.meta.dir, "../../src/main.ts");
+
+function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+/**
+ * A gateway in its own OS process (`bun src/main.ts serve`) on the test
+ * database: for what one process cannot show (several instances sharing a
+ * database, a process killed mid-request).
+ */
+export async function startGatewayProcess(env: Record<string, string>) {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = Bun.spawn(["bun", main, "serve"], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  for (let i = 0; i < 500; i++) {
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) {
+      return {
+        url,
+        child,
+        async stop(signal: NodeJS.Signals = "SIGTERM") {
+          child.kill(signal);
+          await child.exited;
+        },
+      };
+    }
+    if (child.exitCode !== null) break;
+    await Bun.sleep(20);
+  }
+  child.kill();
+  throw new Error(`gateway process did not start: ${await new Response(child.stderr).text()}`);
+}
+
+export type GatewayProcess = Awaited<ReturnType<typeof startGatewayProcess>>;
