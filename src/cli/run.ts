@@ -5,8 +5,10 @@ import { parseArgs } from "./args.ts";
 import type { CliContext, Command } from "./command.ts";
 import { creditAdd } from "./commands/credit.ts";
 import { keyCreate, keyList, keyRevoke } from "./commands/key.ts";
+import { ledger, ledgerVerify } from "./commands/ledger.ts";
 import { modelsList } from "./commands/models.ts";
 import { migrate, serve } from "./commands/serve.ts";
+import { usage } from "./commands/usage.ts";
 import { workspaceCreate, workspaceList } from "./commands/workspace.ts";
 
 const COMMANDS: Command[] = [
@@ -18,6 +20,9 @@ const COMMANDS: Command[] = [
   keyCreate,
   keyList,
   keyRevoke,
+  usage,
+  ledger,
+  ledgerVerify,
   modelsList,
 ];
 

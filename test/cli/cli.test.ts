@@ -2,7 +2,14 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { createApiKey } from "../../src/auth/keys.ts";
+import { writeSettlements } from "../../src/billing/settlement-writer.ts";
+import { loadConfig } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { billingAccounts } from "../../src/db/schema.ts";
 import { randomBase62 } from "../../src/util/random.ts";
+import { findWorkspace } from "../../src/workspaces/workspaces.ts";
 
 // The CLI end to end, as an operator runs it: one process per command, on
 // DATABASE_URL when set (CI), else on an embedded database in a temp dir.
@@ -44,10 +51,86 @@ test("key create prints the key once; key list never shows it; key revoke works 
   const list = await cli("key", "list", ws);
   expect(list.stdout).not.toContain(key);
   expect(list.stdout).toContain(`${key.slice(0, 12)}…`);
-  expect(list.stdout).toMatch(/ci\s+active\s+3\.00\s+2031-01-01T00:00:00Z/);
+  expect(list.stdout).toMatch(/ci\s+active\s+3\.00\s+never\s+2031-01-01T00:00:00Z/);
   const revoked = await cli("key", "revoke", key.slice(0, 12));
   expect(revoked.code).toBe(0);
   expect((await cli("key", "list", ws)).stdout).toMatch(/ci\s+revoked/);
+});
+
+test("key create --limit-reset gives a periodic spend limit", async () => {
+  const created = await cli("key", "create", ws, "--name", "daily", "--spend-limit", "1.5", "--limit-reset", "daily");
+  expect(created.code).toBe(0);
+  expect((await cli("key", "list", ws)).stdout).toMatch(/daily\s+active\s+1\.50\s+daily/);
+  expect((await cli("key", "create", ws, "--limit-reset", "daily")).stderr).toContain("--limit-reset needs --spend-limit");
+  expect((await cli("key", "create", ws, "--spend-limit", "1", "--limit-reset", "hourly")).code).toBe(1);
+});
+
+test("usage, ledger and ledger verify report what settlement wrote", async () => {
+  const database = await openDatabase(loadConfig({ ...process.env, OPENTOKEN_DATA_DIR: dataDir }));
+  try {
+    const workspace = await findWorkspace(database.db, ws);
+    const { row: key } = await createApiKey(database.db, workspace.id);
+    const settlement = (modelId: string, cost: bigint, suffix: string) => ({
+      requestId: `req_cli_${workspace.id}_${suffix}`,
+      workspaceId: workspace.id,
+      keyId: key.id,
+      modelId,
+      usage: { promptTokens: 100, completionTokens: 20, cachedTokens: 40, cacheWriteTokens: 0, reasoningTokens: 5 },
+      cost,
+      estimated: suffix === "c",
+      holdId: "hold_none",
+      holdUsed: 0n,
+      periodStart: new Date(0),
+    });
+    await writeSettlements(database.db, [
+      settlement("google/gemini-3-flash", 1_000n, "a"),
+      settlement("google/gemini-3-flash", 2_000n, "b"),
+      settlement("anthropic/claude-haiku-4-5", 500n, "c"),
+    ]);
+  } finally {
+    await database.close();
+  }
+
+  const byModel = await cli("usage", ws, "--by", "model", "--since", "1d");
+  expect(byModel.code).toBe(0);
+  expect(byModel.stdout).toMatch(/anthropic\/claude-haiku-4-5\s+1\s+100\s+20\s+40\s+0\s+5\s+0\.0000005\s+1/);
+  expect(byModel.stdout).toMatch(/google\/gemini-3-flash\s+2\s+200\s+40\s+80\s+0\s+10\s+0\.000003\s+0/);
+  expect((await cli("usage", ws)).stdout).toMatch(/all\s+3\s+300/);
+  expect((await cli("usage", ws, "--since", "2999-01-01")).stdout).toMatch(/all\s+0\s+0/);
+  expect((await cli("usage", ws, "--by", "week")).code).toBe(1);
+
+  const entries = (await cli("ledger", ws)).stdout.trim().split("\n");
+  expect(entries[1]).toMatch(/debit\s+-0\.0000005\s+req_cli_\S+_c\s+anthropic\/claude-haiku-4-5/);
+  expect(entries.at(-1)).toMatch(/credit\s+12\.50\s+-\s+initial credit/);
+
+  const verified = await cli("ledger", "verify");
+  expect(verified.code).toBe(0);
+  expect(verified.stdout).toMatch(/^ok: \d+ workspaces/);
+});
+
+test("ledger verify exits non-zero when a balance drifts from its ledger", async () => {
+  const database = await openDatabase(loadConfig({ ...process.env, OPENTOKEN_DATA_DIR: dataDir }));
+  const workspace = await findWorkspace(database.db, ws);
+  const drift = (delta: bigint) =>
+    database.db
+      .update(billingAccounts)
+      .set({ balance: sql`${billingAccounts.balance} + ${delta}` })
+      .where(eq(billingAccounts.workspaceId, workspace.id));
+  await drift(1n);
+  await database.close();
+  try {
+    const verified = await cli("ledger", "verify");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`MISMATCH ${ws}`);
+    expect(verified.stderr).toContain("ledger mismatch");
+  } finally {
+    const repair = await openDatabase(loadConfig({ ...process.env, OPENTOKEN_DATA_DIR: dataDir }));
+    await repair.db
+      .update(billingAccounts)
+      .set({ balance: sql`${billingAccounts.balance} - 1` })
+      .where(eq(billingAccounts.workspaceId, workspace.id));
+    await repair.close();
+  }
 });
 
 test("models list shows the seeded catalog", async () => {
@@ -79,7 +162,20 @@ test("user mistakes give one line on stderr and a non-zero exit, never a stack t
 test("every command has --help", async () => {
   const overview = await cli("--help");
   expect(overview.code).toBe(0);
-  for (const command of ["serve", "migrate", "workspace create", "workspace list", "credit add", "key create", "key list", "key revoke", "models list"]) {
+  for (const command of [
+    "serve",
+    "migrate",
+    "workspace create",
+    "workspace list",
+    "credit add",
+    "key create",
+    "key list",
+    "key revoke",
+    "usage",
+    "ledger",
+    "ledger verify",
+    "models list",
+  ]) {
     expect(overview.stdout).toContain(command);
     const help = await cli(...command.split(" "), "--help");
     expect(help.code).toBe(0);

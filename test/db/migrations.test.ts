@@ -3,12 +3,13 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { embeddedMigrationTags } from "../../src/db/migrations.ts";
+import { rowsOf } from "../../src/db/rows.ts";
 import { addCredit } from "../../src/billing/ledger.ts";
-import { usageRecords } from "../../src/db/schema.ts";
+import { writeSettlements } from "../../src/billing/settlement-writer.ts";
 import { newTenant } from "../support/gateway.ts";
 import { testDatabase } from "../support/database.ts";
 
-const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows);
+const rows = (result: unknown): any[] => rowsOf(result);
 
 test("every SQL file in drizzle/ is embedded in the binary's migration list", () => {
   const files = readdirSync(resolve(import.meta.dir, "../../drizzle"))
@@ -36,18 +37,20 @@ test("ledger entries and usage records reject UPDATE and DELETE", async () => {
   const { db } = await testDatabase();
   const { workspace, keyRow } = await newTenant(5_000_000_000n);
   await addCredit(db, workspace.id, 1n, "test");
-  await db.insert(usageRecords).values({
-    requestId: `req_${workspace.id}`,
-    workspaceId: workspace.id,
-    apiKeyId: keyRow.id,
-    modelId: "google/gemini-3-flash",
-    promptTokens: 1,
-    completionTokens: 1,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    cost: 4n,
-  });
+  await writeSettlements(db, [
+    {
+      requestId: `req_${workspace.id}`,
+      workspaceId: workspace.id,
+      keyId: keyRow.id,
+      modelId: "google/gemini-3-flash",
+      usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+      cost: 4n,
+      estimated: false,
+      holdId: "hold_none",
+      holdUsed: 0n,
+      periodStart: new Date(0),
+    },
+  ]);
   for (const statement of [
     sql`update ledger_entries set amount_nano = 1 where workspace_id = ${workspace.id}`,
     sql`delete from ledger_entries where workspace_id = ${workspace.id}`,

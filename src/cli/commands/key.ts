@@ -1,4 +1,5 @@
 import { createApiKey, listApiKeys, revokeApiKey } from "../../auth/keys.ts";
+import { LIMIT_RESETS, type LimitReset } from "../../billing/limit-period.ts";
 import { formatUsd, parseUsd } from "../../billing/money.ts";
 import { UserError } from "../../errors.ts";
 import { findWorkspace } from "../../workspaces/workspaces.ts";
@@ -14,11 +15,18 @@ function parseExpiry(text: string | undefined): Date | undefined {
   return date;
 }
 
+function parseLimitReset(text: string | undefined, hasLimit: boolean): LimitReset | undefined {
+  if (text === undefined) return undefined;
+  if (!LIMIT_RESETS.includes(text as LimitReset)) throw new UserError(`--limit-reset must be one of ${LIMIT_RESETS.join(", ")}`);
+  if (!hasLimit) throw new UserError("--limit-reset needs --spend-limit");
+  return text as LimitReset;
+}
+
 export const keyCreate: Command = {
   name: "key create",
-  usage: "key create <workspace> [--name <n>] [--spend-limit <usd>] [--expires <ISO-8601 time>]",
-  summary: "Issue an API key; the full key is printed once and never again",
-  valueFlags: ["name", "spend-limit", "expires"],
+  usage: "key create <workspace> [--name <n>] [--spend-limit <usd> [--limit-reset daily|weekly|monthly]] [--expires <ISO-8601 time>]",
+  summary: "Issue an API key; the full key is printed once and never again. A spend limit is lifetime unless it resets (UTC)",
+  valueFlags: ["name", "spend-limit", "limit-reset", "expires"],
   async run(args, { withDatabase, print }) {
     const [workspaceName] = args.positionals;
     if (!workspaceName) throw new UserError("missing <workspace>");
@@ -26,6 +34,7 @@ export const keyCreate: Command = {
     const options = {
       name: flag(args, "name"),
       spendLimit: limit === undefined ? undefined : parseUsd(limit),
+      limitReset: parseLimitReset(flag(args, "limit-reset"), limit !== undefined),
       expiresAt: parseExpiry(flag(args, "expires")),
     };
     const { key, row } = await withDatabase(async (db) => {
@@ -50,7 +59,7 @@ export const keyList: Command = {
       row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= new Date() ? "expired" : "active";
     print(
       formatTable(
-        ["ID", "PREFIX", "WORKSPACE", "NAME", "STATUS", "SPEND_LIMIT_USD", "EXPIRES", "LAST_USED", "CREATED"],
+        ["ID", "PREFIX", "WORKSPACE", "NAME", "STATUS", "SPEND_LIMIT_USD", "RESETS", "EXPIRES", "LAST_USED", "CREATED"],
         rows.map((row) => [
           row.id,
           `${row.prefix}…`,
@@ -58,6 +67,7 @@ export const keyList: Command = {
           row.name ?? "-",
           status(row),
           row.spendLimit === null ? "-" : formatUsd(row.spendLimit),
+          row.spendLimit === null ? "-" : (row.limitReset ?? "never"),
           formatTime(row.expiresAt),
           formatTime(row.lastUsedAt),
           formatTime(row.createdAt),
