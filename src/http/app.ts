@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatDeps } from "../chat/chat-service.ts";
+import type { EmbeddingsDeps } from "../embeddings/embeddings-service.ts";
 import type { Config } from "../config.ts";
 import { bodyTooLarge, parseJsonBody } from "./body-parser.ts";
 import { authentication } from "./auth.ts";
@@ -11,6 +12,7 @@ import { newRequestId } from "./request-id.ts";
 import { markStart } from "./request-start.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { embeddingRoutes } from "./routes/embeddings.ts";
 import { modelRoutes } from "./routes/models.ts";
 
 export interface AppDeps {
@@ -18,12 +20,17 @@ export interface AppDeps {
   catalog: Catalog;
   authenticator: Authenticator;
   chat: ChatDeps;
+  embeddings: EmbeddingsDeps;
 }
 
-export function createApp({ config, catalog, authenticator, chat }: AppDeps) {
+export function createApp({ config, catalog, authenticator, chat, embeddings }: AppDeps) {
   const tooLarge = bodyTooLarge(config.maxBodyBytes);
 
-  const v1 = new Elysia({ name: "v1" }).use(authentication(authenticator)).use(modelRoutes(catalog)).use(chatRoutes(chat, authenticator));
+  const v1 = new Elysia({ name: "v1" })
+    .use(authentication(authenticator))
+    .use(modelRoutes(catalog))
+    .use(chatRoutes(chat, authenticator))
+    .use(embeddingRoutes(embeddings, authenticator));
 
   // Bun's own limit answers with a bare 413; the gateway enforces its limit itself (body-parser.ts).
   return new Elysia({ serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })

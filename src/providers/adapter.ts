@@ -29,13 +29,19 @@ export interface StreamTranslator {
   end(): StreamEvent[];
 }
 
+/** What the shared upstream client needs from a provider: how to authenticate, how to read its errors. */
+export interface ProviderTransport {
+  /** Headers that authenticate and version a call (besides content-type). */
+  headers(apiKey: string): Record<string, string>;
+  /** Maps a non-2xx upstream reply to the spec's error table. */
+  mapError(status: number, bodyText: string): ApiError;
+}
+
 /**
  * Everything provider-specific about a chat completion. Pure translation:
  * no I/O here, so every rule is unit-testable against recorded fixtures.
  */
-export interface ChatAdapter {
-  /** Headers that authenticate and version a call (besides content-type). */
-  headers(apiKey: string): Record<string, string>;
+export interface ChatAdapter extends ProviderTransport {
   /** Throws ApiError (400) for requests the provider cannot honour. */
   buildRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall;
   /**
@@ -45,6 +51,4 @@ export interface ChatAdapter {
   prepare?(call: UpstreamCall, model: CatalogModel, upstream: Upstream, signal: AbortSignal): Promise<UpstreamCall>;
   parseResponse(body: unknown): ChatResult;
   createStreamTranslator(): StreamTranslator;
-  /** Maps a non-2xx upstream reply to the spec's error table. */
-  mapError(status: number, bodyText: string): ApiError;
 }

@@ -9,7 +9,7 @@
 import type { ProviderName } from "../catalog/model.ts";
 import type { Config } from "../config.ts";
 import { noSupplier, streamError, upstreamTimeout } from "../errors.ts";
-import type { ChatAdapter, UpstreamCall } from "./adapter.ts";
+import type { ProviderTransport, UpstreamCall } from "./adapter.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 
 export type { SseEvent };
@@ -21,7 +21,7 @@ export interface Upstream {
    * Rejects with an ApiError, except when `signal` aborted: then it rejects
    * with the signal's reason (check `signal.aborted`).
    */
-  send(provider: ProviderName, adapter: ChatAdapter, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
+  send(provider: ProviderName, adapter: ProviderTransport, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
   /**
    * A streaming call: resolves once 2xx response headers arrived, with a
    * generator of the raw SSE events. The generator throws streamError() on a
@@ -31,7 +31,7 @@ export interface Upstream {
    */
   open(
     provider: ProviderName,
-    adapter: ChatAdapter,
+    adapter: ProviderTransport,
     call: UpstreamCall,
     signal: AbortSignal,
   ): Promise<AsyncGenerator<SseEvent, void, undefined>>;
@@ -118,7 +118,7 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
    */
   async function request(
     provider: ProviderName,
-    adapter: ChatAdapter,
+    adapter: ProviderTransport,
     call: UpstreamCall,
     state: Call,
   ): Promise<Response> {
@@ -159,7 +159,7 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
 
   async function send(
     provider: ProviderName,
-    adapter: ChatAdapter,
+    adapter: ProviderTransport,
     call: UpstreamCall,
     signal: AbortSignal,
   ): Promise<unknown> {
@@ -187,7 +187,7 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
 
   async function open(
     provider: ProviderName,
-    adapter: ChatAdapter,
+    adapter: ProviderTransport,
     call: UpstreamCall,
     signal: AbortSignal,
   ): Promise<AsyncGenerator<SseEvent, void, undefined>> {

@@ -55,6 +55,12 @@ export interface FakeResponse {
   errorPayload?: unknown;
   /** After `after` events, wait for `until` before sending the rest. */
   pause?: { after: number; until: Promise<unknown> };
+  /**
+   * Computes the reply from the request (e.g. embeddings of the texts sent,
+   * whose concurrent calls arrive in any order); its fields override this
+   * script's. Reusable as a default: `setDefault({ reply })`.
+   */
+  reply?: (request: RecordedRequest) => FakeResponse;
 }
 
 export interface ErrorReply {
@@ -65,6 +71,13 @@ export interface ErrorReply {
 export interface RouteMatch {
   /** How the endpoint streams: SSE, Gemini's non-SSE JSON array, or not at all. */
   stream: "sse" | "json-array" | false;
+  /**
+   * A side endpoint (e.g. Gemini cachedContents) takes its scripts from its
+   * own queue (`enqueueFor`), so its calls never consume the replies scripted
+   * for the main call; `defaultReply` answers when that queue is empty.
+   */
+  queue?: string;
+  defaultReply?: FakeResponse;
 }
 
 /** What makes a fake speak one provider's protocol. */
@@ -102,6 +115,8 @@ export interface FakeServer {
   lastRequest(): RecordedRequest | undefined;
   /** Appends replies for the next requests (FIFO). */
   enqueue(...responses: FakeResponse[]): void;
+  /** Appends replies for the next requests to a side endpoint's own queue (RouteMatch.queue). */
+  enqueueFor(queue: string, ...responses: FakeResponse[]): void;
   /** Replaces the queue with this one reply. */
   setNext(response: FakeResponse): void;
   /** The reply when the queue is empty (undefined: the provider's default fixture). */
@@ -129,6 +144,7 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
   const requests: RecordedRequest[] = [];
   let queue: FakeResponse[] = [];
   let fallback: FakeResponse | undefined;
+  const sideQueues = new Map<string, FakeResponse[]>();
   let disconnects = 0;
   let openStreams = 0;
   let stopping = false;
@@ -199,7 +215,8 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
       req.headers.forEach((value, name) => {
         headers[name] = value;
       });
-      requests.push({ method: req.method, path: url.pathname + url.search, headers, body, clientPort });
+      const recorded: RecordedRequest = { method: req.method, path: url.pathname + url.search, headers, body, clientPort };
+      requests.push(recorded);
 
       const route = protocol.route(req.method, url, body);
       if (!route) {
@@ -212,7 +229,9 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
         const reply = protocol.badJson();
         return jsonReply(reply.status, reply.body);
       }
-      return respond(queue.shift() ?? fallback ?? {}, route, req.signal);
+      const script =
+        (route.queue ? (sideQueues.get(route.queue)?.shift() ?? route.defaultReply) : (queue.shift() ?? fallback)) ?? {};
+      return respond(script.reply ? { ...script, ...script.reply(recorded), reply: undefined } : script, route, req.signal);
     },
   });
 
@@ -348,6 +367,9 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
     apiKey,
     requests,
     lastRequest: () => requests[requests.length - 1],
+    enqueueFor: (name, ...responses) => {
+      sideQueues.set(name, [...(sideQueues.get(name) ?? []), ...responses]);
+    },
     enqueue: (...responses) => {
       queue.push(...responses);
     },
@@ -370,6 +392,7 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
       requests.length = 0;
       queue = [];
       fallback = undefined;
+      sideQueues.clear();
       disconnects = 0;
     },
     stop: async () => {

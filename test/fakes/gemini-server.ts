@@ -3,7 +3,14 @@
  * loopback port, replaying the recorded fixtures. See fake-server.ts for
  * the scripting API.
  */
-import { startFakeServer, type ErrorReply, type FakeProtocol, type FakeResponse, type FakeServer } from "./fake-server.ts";
+import {
+  startFakeServer,
+  type ErrorReply,
+  type FakeProtocol,
+  type FakeResponse,
+  type FakeServer,
+  type RecordedRequest,
+} from "./fake-server.ts";
 
 export type { FakeResponse, FakeServer, RecordedRequest } from "./fake-server.ts";
 
@@ -22,6 +29,46 @@ export function geminiErrorResponse(code: number, status: string, message: strin
 }
 
 const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+/** batchEmbedContents: script its replies with `geminiEmbeddingReply()` (gemini-embeddings.ts). */
+const EMBED_ROUTE = /^\/v1beta\/models\/[^/:]+:batchEmbedContents$/;
+
+/** cachedContents.create has its own script queue: `gemini.enqueueFor(CACHED_CONTENTS, …)`. */
+export const CACHED_CONTENTS = "cachedContents";
+const CACHE_FIELDS = new Set(
+  ["model", "ttl", "expireTime", "displayName", "contents", "systemInstruction", "tools", "toolConfig"],
+);
+let cacheSerial = 0;
+
+/** The refusal of a prefix below the model's minimum (captured wording, LiteLLM issue 17696). */
+export function geminiCacheTooSmall(total = 896, min = 1024): FakeResponse {
+  return geminiErrorResponse(
+    400,
+    "INVALID_ARGUMENT",
+    `Cached content is too small. total_token_count=${total}, min_total_token_count=${min}`,
+  );
+}
+
+/** A created CachedContent (reference C.11) for a body the real API would accept, expiring after its ttl. */
+function cachedContentReply({ body }: RecordedRequest): FakeResponse {
+  const unknown = Object.keys(body).find((field) => !CACHE_FIELDS.has(field));
+  if (unknown) return geminiErrorResponse(400, "INVALID_ARGUMENT", `Invalid JSON payload received. Unknown name "${unknown}"`);
+  if (typeof body.model !== "string" || !body.model.startsWith("models/")) {
+    return geminiErrorResponse(400, "INVALID_ARGUMENT", "model must be of the form models/{model}");
+  }
+  const now = Date.now();
+  const ttlSeconds = Number(/^(\d+)s$/.exec(body.ttl ?? "")?.[1] ?? 3600);
+  const time = new Date(now).toISOString();
+  return {
+    json: {
+      name: `${CACHED_CONTENTS}/fake${++cacheSerial}`,
+      model: body.model,
+      createTime: time,
+      updateTime: time,
+      expireTime: new Date(now + ttlSeconds * 1000).toISOString(),
+      usageMetadata: { totalTokenCount: Math.ceil(JSON.stringify(body).length / 4) },
+    },
+  };
+}
 
 const reply = (code: number, status: string, message: string, details?: unknown[]): ErrorReply => ({
   status: code,
@@ -33,6 +80,10 @@ export const geminiProtocol: FakeProtocol = {
   defaultApiKey: GEMINI_TEST_KEY,
   defaultFixtures: { json: "google-text.json", chunks: "google-text.chunks.txt" },
   route(method, url) {
+    if (method === "POST" && EMBED_ROUTE.test(url.pathname)) return { stream: false };
+    if (method === "POST" && url.pathname === `/v1beta/${CACHED_CONTENTS}`) {
+      return { stream: false, queue: CACHED_CONTENTS, defaultReply: { reply: cachedContentReply } };
+    }
     const match = ROUTE.exec(url.pathname);
     if (method !== "POST" || !match) return undefined;
     if (match[2] === "generateContent") return { stream: false };

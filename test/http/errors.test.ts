@@ -87,6 +87,7 @@ test("an unexpected failure → 500 api_error with the request id and no interna
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
     chat: { catalog: gateway.catalog, upstream: {} as never, adapters: {} as never, billing: {} as never },
+    embeddings: {} as never,
   });
   const originalError = console.error;
   console.error = () => {};

@@ -1,0 +1,126 @@
+import type { Principal } from "../auth/authenticator.ts";
+import type { Billing } from "../billing/billing.ts";
+import { formatUsd, nanoToUsdNumber } from "../billing/money.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { CatalogModel, ProviderName } from "../catalog/model.ts";
+import { toEmbeddingList } from "../openai/build-embedding-list.ts";
+import type { EmbeddingRequest } from "../openai/embeddings.ts";
+import { ZERO_USAGE } from "../openai/usage.ts";
+import type { EmbeddingAdapter, EmbeddingBatch, EmbeddingCall } from "../providers/embedding-adapter.ts";
+import { googleEmbeddingAdapter } from "../providers/google/embeddings/index.ts";
+import type { Upstream } from "../providers/upstream-client.ts";
+import { serverTiming } from "../util/server-timing.ts";
+import { readInputs } from "./read-inputs.ts";
+import { embeddingsUnsupported, resolveEmbeddingModel } from "./resolve-embedding-model.ts";
+import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts";
+
+export interface EmbeddingsDeps {
+  catalog: Catalog;
+  upstream: Upstream;
+  billing: Billing;
+}
+
+/** Who asked, under which request id; `signal` is the client's (a disconnect aborts the upstream calls). */
+export interface EmbeddingsContext {
+  requestId: string;
+  principal: Principal;
+  signal: AbortSignal;
+  /** performance.now() when the request arrived (Server-Timing). */
+  startedAt: number;
+}
+
+/** Providers with an embeddings API; a catalog embedding model on any other provider is unsupported. */
+const ADAPTERS: Partial<Record<ProviderName, EmbeddingAdapter>> = { google: googleEmbeddingAdapter };
+
+/**
+ * `POST /v1/embeddings`: validate, reserve the worst-case cost, embed every
+ * input (batches sent concurrently), settle the actual usage. The
+ * reservation is released on every path; after a settle that is a no-op.
+ */
+export async function createEmbeddings(
+  deps: EmbeddingsDeps,
+  body: EmbeddingRequest,
+  context: EmbeddingsContext,
+): Promise<Response> {
+  const model = resolveEmbeddingModel(deps.catalog, body.model);
+  const adapter = ADAPTERS[model.provider];
+  if (!adapter) throw embeddingsUnsupported(model.id);
+  const inputs = readInputs(body.input);
+  const dimensions = body.dimensions ?? undefined;
+  const calls = adapter.buildCalls(inputs, model, dimensions);
+
+  const reservation = await deps.billing.admit({
+    requestId: context.requestId,
+    principal: context.principal,
+    model,
+    worstCase: { inputTokens: worstCaseInputTokens(inputs), outputTokens: 0 },
+  });
+  try {
+    const upstreamStart = performance.now();
+    const batches = await sendAll(deps.upstream, model, adapter, calls, dimensions, context.signal);
+    const upstreamMs = performance.now() - upstreamStart;
+    const { promptTokens, estimated } = countPromptTokens(batches, calls, inputs);
+    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, estimated);
+    const list = toEmbeddingList(
+      batches.flatMap((batch) => batch.vectors),
+      body.encoding_format ?? "float",
+      model.id,
+      { prompt_tokens: promptTokens, total_tokens: promptTokens, cost: nanoToUsdNumber(cost) },
+    );
+    return new Response(JSON.stringify(list), {
+      headers: {
+        "content-type": "application/json",
+        "x-opentoken-cost-usd": formatUsd(cost),
+        // upstream = the wall time of the concurrent calls, from the first sent to the last answered.
+        "server-timing": serverTiming(context.startedAt, upstreamMs),
+      },
+    });
+  } finally {
+    reservation.release();
+  }
+}
+
+/**
+ * Every call at once; the batches come back in call order, hence input
+ * order. The first failure cancels the calls still in flight: the request
+ * fails as a whole, so their results would be thrown away anyway.
+ */
+async function sendAll(
+  upstream: Upstream,
+  model: CatalogModel,
+  adapter: EmbeddingAdapter,
+  calls: EmbeddingCall[],
+  dimensions: number | undefined,
+  clientSignal: AbortSignal,
+): Promise<EmbeddingBatch[]> {
+  const siblings = new AbortController();
+  const signal = AbortSignal.any([clientSignal, siblings.signal]);
+  try {
+    return await Promise.all(
+      calls.map(async (call) =>
+        adapter.parseResponse(await upstream.send(model.provider, adapter.transport, call, signal), call, dimensions),
+      ),
+    );
+  } catch (error) {
+    siblings.abort();
+    throw error;
+  }
+}
+
+/** The provider's counts where it gave them, the documented estimate for the rest (which marks the usage estimated). */
+function countPromptTokens(batches: EmbeddingBatch[], calls: EmbeddingCall[], inputs: string[]) {
+  let promptTokens = 0;
+  let estimated = false;
+  let offset = 0;
+  batches.forEach((batch, i) => {
+    const count = calls[i]!.count;
+    if (batch.promptTokens === undefined) {
+      promptTokens += estimatePromptTokens(inputs.slice(offset, offset + count));
+      estimated = true;
+    } else {
+      promptTokens += batch.promptTokens;
+    }
+    offset += count;
+  });
+  return { promptTokens, estimated };
+}

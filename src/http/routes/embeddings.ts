@@ -1,0 +1,47 @@
+import { Elysia } from "elysia";
+import type { Authenticator } from "../../auth/authenticator.ts";
+import { createEmbeddings, type EmbeddingsDeps } from "../../embeddings/embeddings-service.ts";
+import { EmbeddingList, EmbeddingRequest, MAX_EMBEDDING_INPUTS } from "../../openai/embeddings.ts";
+import { authentication } from "../auth.ts";
+import { startOf } from "../request-start.ts";
+import { authErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+
+export const embeddingRoutes = (deps: EmbeddingsDeps, authenticator: Authenticator) =>
+  new Elysia({ name: "embeddings" })
+    // Types `principal` for the handler. The plugin is named, so under the v1
+    // group, which registers it first, Elysia skips this copy: one key check per request.
+    .use(authentication(authenticator))
+    .post(
+      "/v1/embeddings",
+      // async: Elysia decides from the source whether to await the handler inside its error handling.
+      async ({ body, request, set, principal }) =>
+        createEmbeddings(deps, body, {
+          requestId: String(set.headers["x-request-id"]),
+          principal,
+          signal: request.signal,
+          startedAt: startOf(request),
+        }),
+      {
+        body: EmbeddingRequest,
+        // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.
+        parse: "json",
+        detail: {
+          summary: "Create embeddings",
+          description: `OpenAI Embeddings for \`google/text-embedding-004\`. \`input\` is a string or up to ${MAX_EMBEDDING_INPUTS} strings; \`data[i]\` is the vector of input i. \`encoding_format: "base64"\` (the official Node client's default) returns little-endian float32 values, base64-encoded. \`dimensions\` shortens the vectors and re-normalises them to unit length. Billed on input tokens only: the provider's count when it reports one, otherwise an estimate of ceil(UTF-8 bytes / 4) per input, recorded as estimated.`,
+          tags: ["Embeddings"],
+          security: [{ bearerAuth: [] }],
+          responses: documentResponses({
+            200: { description: "An embeddings list", schema: EmbeddingList },
+            400: errorResponse(
+              "invalid_request_error: model_not_found, embeddings_unsupported, invalid_request (empty input, empty strings, token-id input, too many inputs), upstream_invalid_request, invalid_json",
+            ),
+            ...authErrorResponses,
+            402: errorResponse("insufficient_credit"),
+            413: errorResponse("request_too_large"),
+            429: errorResponse("spend_limit_exceeded"),
+            503: errorResponse("upstream_error / no_supplier: the provider failed or none is configured"),
+            504: errorResponse("upstream_error / upstream_timeout"),
+          }),
+        },
+      },
+    );
