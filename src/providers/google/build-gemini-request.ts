@@ -2,23 +2,31 @@ import type { CatalogModel } from "../../catalog/model.ts";
 import { unsupportedParameter } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import type { UpstreamCall } from "../adapter.ts";
+import type { CacheBreakpoint } from "./context-cache/cache-breakpoint.ts";
 import { convertToGeminiContents } from "./convert-to-gemini-contents.ts";
 import type { GeminiGenerationConfig, GeminiRequest } from "./gemini-api-types.ts";
 import { type GeminiModelTraits, geminiModelTraits } from "./gemini-model-traits.ts";
 import { mapGeminiThinking } from "./map-gemini-thinking.ts";
 import { prepareGeminiTools } from "./prepare-gemini-tools.ts";
 
-export function buildGeminiRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall {
+/** A generateContent call; `cacheBreakpoint` is for the prepare step (context cache) and is never sent. */
+export interface GeminiCall extends UpstreamCall {
+  body: GeminiRequest;
+  cacheBreakpoint?: CacheBreakpoint;
+}
+
+export function buildGeminiRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): GeminiCall {
   rejectUnsupported(req);
   const traits = geminiModelTraits(model);
   const generationConfig = buildGenerationConfig(req, model, traits);
+  const { cacheBreakpoint, ...conversation } = convertToGeminiContents(req.messages, traits);
   const body: GeminiRequest = {
-    ...convertToGeminiContents(req.messages, traits),
+    ...conversation,
     ...prepareGeminiTools(req.tools, req.tool_choice),
     ...(Object.keys(generationConfig).length > 0 && { generationConfig }),
   };
   const method = stream ? "streamGenerateContent?alt=sse" : "generateContent";
-  return { path: `/v1beta/models/${model.upstreamModel}:${method}`, body };
+  return { path: `/v1beta/models/${model.upstreamModel}:${method}`, body, ...(cacheBreakpoint && { cacheBreakpoint }) };
 }
 
 /**

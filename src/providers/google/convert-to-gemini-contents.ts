@@ -1,11 +1,18 @@
 import { invalidRequest } from "../../errors.ts";
 import type { ChatMessage, ContentPart, ToolCall } from "../../openai/chat-request.ts";
+import {
+  type CacheBreakpoint,
+  type CacheControl,
+  type CacheMarks,
+  locateBreakpoint,
+} from "./context-cache/cache-breakpoint.ts";
 import type { GeminiContent, GeminiPart } from "./gemini-api-types.ts";
 import type { GeminiModelTraits } from "./gemini-model-traits.ts";
 import { isGatewayToolCallId } from "./gemini-tool-call-id.ts";
 import { SKIP_SIGNATURE_VALIDATION, signaturesFromDetails } from "./thought-signature.ts";
 
 type MessageContent = ChatMessage["content"];
+type TextPart = { text: string; cache_control?: CacheControl };
 
 const badMessage = (message: string) => invalidRequest(message, null, "messages");
 
@@ -15,13 +22,16 @@ const badMessage = (message: string) => invalidRequest(message, null, "messages"
  * it in order; tool results become functionResponse parts in a user turn;
  * consecutive same-role turns are merged because Gemini wants alternation.
  * Empty text is dropped everywhere: Gemini rejects empty text parts.
+ * The last cache_control breakpoint is located on the converted parts, for
+ * the context cache (context-cache/).
  */
 export function convertToGeminiContents(
   messages: readonly ChatMessage[],
   traits: GeminiModelTraits,
-): { systemInstruction?: { parts: GeminiPart[] }; contents: GeminiContent[] } {
+): { systemInstruction?: { parts: GeminiPart[] }; contents: GeminiContent[]; cacheBreakpoint?: CacheBreakpoint } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
+  const marks: CacheMarks = new Map();
   // Tool messages carry only the call id; Gemini needs the function name.
   const toolNames = new Map<string, string>();
 
@@ -29,23 +39,34 @@ export function convertToGeminiContents(
     switch (message.role) {
       case "system":
       case "developer":
-        system.push(...textsOf(message.content, message.role).filter((text) => text !== "").map((text) => ({ text })));
+        system.push(...textParts(message.content, message.role, marks));
         break;
       case "user":
-        append(contents, "user", userParts(message.content));
+        append(contents, "user", userParts(message.content, marks));
         break;
       case "assistant":
-        append(contents, "model", modelParts(message, toolNames));
+        append(contents, "model", modelParts(message, toolNames, marks));
         break;
       case "tool":
-        append(contents, "user", [functionResponsePart(message, toolNames)]);
+        append(contents, "user", [functionResponsePart(message, toolNames, marks)]);
         break;
     }
   }
   if (contents.length === 0) throw badMessage("messages must contain at least one user, assistant or tool message");
   if (traits.requiresThoughtSignatures) contents.forEach(ensureFirstCallSigned);
 
-  return { ...(system.length > 0 && { systemInstruction: { parts: system } }), contents };
+  const cacheBreakpoint = locateBreakpoint(system, contents, marks);
+  return {
+    ...(system.length > 0 && { systemInstruction: { parts: system } }),
+    contents,
+    ...(cacheBreakpoint && { cacheBreakpoint }),
+  };
+}
+
+/** Records that `part` came from a content part carrying a cache breakpoint. */
+function marked(part: GeminiPart, source: { cache_control?: CacheControl }, marks: CacheMarks): GeminiPart {
+  if (source.cache_control) marks.set(part, source.cache_control);
+  return part;
 }
 
 function append(contents: GeminiContent[], role: GeminiContent["role"], parts: GeminiPart[]): void {
@@ -61,30 +82,39 @@ function partText(part: ContentPart): string {
 }
 
 /** Content of roles that accept only text (system, developer, assistant, tool). */
-function textsOf(content: MessageContent, role: ChatMessage["role"]): string[] {
+function textPartsOf(content: MessageContent, role: ChatMessage["role"]): TextPart[] {
   if (content == null) return [];
-  if (typeof content === "string") return [content];
+  if (typeof content === "string") return [{ text: content }];
   return content.map((part) => {
     if (part.type !== "text") throw badMessage(`${role} messages accept only text content parts, got "${part.type}"`);
-    return partText(part);
+    return { text: partText(part), cache_control: part.cache_control };
   });
 }
 
-function userParts(content: MessageContent): GeminiPart[] {
+/** Non-empty text parts of a text-only role, each a Gemini text part. */
+function textParts(content: MessageContent, role: ChatMessage["role"], marks: CacheMarks): GeminiPart[] {
+  return textPartsOf(content, role)
+    .filter((part) => part.text !== "")
+    .map((part) => marked({ text: part.text }, part, marks));
+}
+
+function userParts(content: MessageContent, marks: CacheMarks): GeminiPart[] {
   if (content == null) return [];
-  const parts = typeof content === "string" ? [{ type: "text", text: content }] : content;
+  const parts: ContentPart[] = typeof content === "string" ? [{ type: "text", text: content }] : content;
   return parts
-    .map((part): GeminiPart => {
-      switch (part.type) {
-        case "text":
-          return { text: partText(part) };
-        case "image_url":
-          return { inlineData: parseImageUrl(part.image_url?.url) };
-        default:
-          throw badMessage(`content part type "${part.type}" is not supported`);
-      }
-    })
+    .map((part) => marked(userPart(part), part, marks))
     .filter((part) => part.text !== "");
+}
+
+function userPart(part: ContentPart): GeminiPart {
+  switch (part.type) {
+    case "text":
+      return { text: partText(part) };
+    case "image_url":
+      return { inlineData: parseImageUrl(part.image_url?.url) };
+    default:
+      throw badMessage(`content part type "${part.type}" is not supported`);
+  }
 }
 
 function parseImageUrl(url: string | undefined): { mimeType: string; data: string } {
@@ -107,11 +137,9 @@ function parseImageUrl(url: string | undefined): { mimeType: string; data: strin
  * onto the exact part they came from: by tool call id for functionCall parts,
  * and onto the last text part for the id-less one.
  */
-function modelParts(message: ChatMessage, toolNames: Map<string, string>): GeminiPart[] {
+function modelParts(message: ChatMessage, toolNames: Map<string, string>, marks: CacheMarks): GeminiPart[] {
   const signatures = signaturesFromDetails(message.reasoning_details);
-  const parts: GeminiPart[] = textsOf(message.content, "assistant")
-    .filter((text) => text !== "")
-    .map((text) => ({ text }));
+  const parts = textParts(message.content, "assistant", marks);
   const textSignature = signatures.get(null);
   if (textSignature !== undefined && parts.length > 0) parts[parts.length - 1]!.thoughtSignature = textSignature;
 
@@ -144,13 +172,14 @@ function parseArguments(call: ToolCall): Record<string, unknown> {
   return args;
 }
 
-function functionResponsePart(message: ChatMessage, toolNames: Map<string, string>): GeminiPart {
+function functionResponsePart(message: ChatMessage, toolNames: Map<string, string>, marks: CacheMarks): GeminiPart {
   const id = message.tool_call_id;
   if (id == null) throw badMessage("tool messages need a tool_call_id");
   const name = toolNames.get(id);
   if (name === undefined) throw badMessage(`tool message refers to unknown tool_call_id "${id}"`);
-  const text = textsOf(message.content, "tool").join("");
-  return {
+  const texts = textPartsOf(message.content, "tool");
+  const text = texts.map((part) => part.text).join("");
+  const part: GeminiPart = {
     functionResponse: {
       name,
       // Gemini wants an object; a JSON object result stays structured, anything else is the raw string.
@@ -158,6 +187,8 @@ function functionResponsePart(message: ChatMessage, toolNames: Map<string, strin
       ...(!isGatewayToolCallId(id) && { id }),
     },
   };
+  // The tool's text parts become one part, which carries their last breakpoint.
+  return marked(part, { cache_control: texts.findLast((text) => text.cache_control)?.cache_control }, marks);
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

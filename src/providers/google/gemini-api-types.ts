@@ -75,6 +75,8 @@ export interface GeminiRequest {
   tools?: { functionDeclarations: GeminiFunctionDeclaration[] }[];
   toolConfig?: GeminiToolConfig;
   generationConfig?: GeminiGenerationConfig;
+  /** A context cache (`cachedContents/…`) holding systemInstruction, tools, toolConfig and leading contents. */
+  cachedContent?: string;
 }
 
 export interface GeminiUsageMetadata {

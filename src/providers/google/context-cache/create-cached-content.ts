@@ -1,0 +1,46 @@
+import type { CatalogModel } from "../../../catalog/model.ts";
+import { ApiError } from "../../../errors.ts";
+import type { ChatAdapter } from "../../adapter.ts";
+import type { Upstream } from "../../upstream-client.ts";
+import type { Creation } from "./context-cache-registry.ts";
+import type { CachedPrefix } from "./split-cached-prefix.ts";
+
+/**
+ * The creation is shared by every request waiting for the same prefix, so
+ * no single client's disconnect may cancel it; the upstream deadline still
+ * bounds it.
+ */
+const SHARED_ATTEMPT = new AbortController().signal;
+
+/**
+ * `POST /v1beta/cachedContents` (reference C.11). A 400 (Gemini's
+ * INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND, e.g. "Cached content
+ * is too small", a model without caching) is a refusal of this prefix; any
+ * other failure rejects, as the upstream client reports it.
+ */
+export async function createCachedContent(
+  upstream: Upstream,
+  adapter: ChatAdapter,
+  model: CatalogModel,
+  prefix: CachedPrefix,
+  ttlSeconds: number,
+): Promise<Creation> {
+  const startedAt = Date.now();
+  const call = {
+    path: "/v1beta/cachedContents",
+    // The exact upstream model: a cache only serves the model it was created for.
+    body: { model: `models/${model.upstreamModel}`, ...prefix, ttl: `${ttlSeconds}s` },
+  };
+  let reply: { name?: unknown; expireTime?: unknown };
+  try {
+    reply = ((await upstream.send("google", adapter, call, SHARED_ATTEMPT)) ?? {}) as typeof reply;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) return "refused";
+    throw error;
+  }
+  if (typeof reply.name !== "string" || reply.name === "") throw new Error("cachedContents reply without a name");
+  // Our own clock bounds the lifetime too, so a skewed expireTime cannot stretch it.
+  const expireTime = typeof reply.expireTime === "string" ? Date.parse(reply.expireTime) : Number.NaN;
+  const expiresAt = Math.min(startedAt + ttlSeconds * 1000, Number.isNaN(expireTime) ? Infinity : expireTime);
+  return { name: reply.name, expiresAt };
+}

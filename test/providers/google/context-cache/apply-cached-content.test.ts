@@ -1,0 +1,183 @@
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { loadConfig } from "../../../../src/config.ts";
+import type { ChatCompletionRequest, ChatMessage } from "../../../../src/openai/chat-request.ts";
+import type { UpstreamCall } from "../../../../src/providers/adapter.ts";
+import { googleChatAdapter } from "../../../../src/providers/google/index.ts";
+import { createUpstream, type Upstream } from "../../../../src/providers/upstream-client.ts";
+import {
+  CACHED_CONTENTS,
+  type FakeServer,
+  geminiCacheTooSmall,
+  geminiErrorResponse,
+  startGeminiServer,
+} from "../../../fakes/gemini-server.ts";
+import { chatRequest, googleModel } from "../support.ts";
+
+// The google adapter's prepare hook against the fake Gemini API, through the real upstream client.
+let gemini: FakeServer;
+beforeAll(() => {
+  gemini = startGeminiServer();
+});
+afterAll(() => gemini.stop());
+afterEach(() => gemini.reset());
+
+/** No thinking family, so bodies carry no thinkingConfig. */
+const model = googleModel("gemini-2.0-flash");
+const live = new AbortController().signal;
+const cc = { type: "ephemeral" as const };
+const MANUAL = "You answer from the manual. <long, stable text>";
+const CACHE_NAME = expect.stringMatching(/^cachedContents\/fake\d+$/);
+const tools: ChatCompletionRequest["tools"] = [
+  { type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } },
+];
+
+/** A fresh upstream client: each has its own cache registry. */
+const newUpstream = (env: Record<string, string> = {}) =>
+  createUpstream(loadConfig({ GOOGLE_API_KEY: gemini.apiKey, GOOGLE_BASE_URL: gemini.url, ...env }));
+
+const systemCached = (question = "What is covered?"): ChatMessage[] => [
+  { role: "system", content: [{ type: "text", text: MANUAL, cache_control: cc }] },
+  { role: "user", content: question },
+];
+
+function prepare(
+  upstream: Upstream,
+  fields: Partial<ChatCompletionRequest>,
+  { stream = false, m = model, signal = live } = {},
+): Promise<UpstreamCall> {
+  const call = googleChatAdapter.buildRequest(chatRequest(fields), m, stream);
+  return googleChatAdapter.prepare!(call, m, upstream, signal);
+}
+
+const cachedContentOf = (call: UpstreamCall) => (call.body as { cachedContent?: string }).cachedContent;
+const creations = () => gemini.requests.filter((request) => request.path === `/v1beta/${CACHED_CONTENTS}`);
+
+test("system breakpoint: one creation; the call sends cachedContent instead of systemInstruction, tools, toolConfig", async () => {
+  const call = await prepare(newUpstream(), { messages: systemCached(), tools, tool_choice: "auto", max_tokens: 50 });
+
+  expect(creations()).toHaveLength(1);
+  const [creation] = creations();
+  expect(creation!.headers["x-goog-api-key"]).toBe(gemini.apiKey);
+  expect(creation!.body).toEqual({
+    model: "models/gemini-2.0-flash",
+    systemInstruction: { parts: [{ text: MANUAL }] },
+    tools: [{ functionDeclarations: [{ name: "lookup", parametersJsonSchema: tools[0]!.function.parameters }] }],
+    toolConfig: { functionCallingConfig: { mode: "AUTO" } },
+    ttl: "300s",
+  });
+  expect(call.path).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
+  expect(call.body).toEqual({
+    contents: [{ role: "user", parts: [{ text: "What is covered?" }] }],
+    generationConfig: { maxOutputTokens: 50 },
+    cachedContent: CACHE_NAME,
+  });
+});
+
+test("streaming calls are rewritten the same way and share the cache with non-streaming ones", async () => {
+  const upstream = newUpstream();
+  const streamed = await prepare(upstream, { messages: systemCached() }, { stream: true });
+  const plain = await prepare(upstream, { messages: systemCached("Another question?") });
+
+  expect(creations()).toHaveLength(1);
+  expect(streamed.path).toBe("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+  expect(streamed.body).toEqual({
+    contents: [{ role: "user", parts: [{ text: "What is covered?" }] }],
+    cachedContent: CACHE_NAME,
+  });
+  expect(cachedContentOf(plain)).toBe(cachedContentOf(streamed));
+});
+
+test("a document marked in the user message is cached up to the mark, with the breakpoint's ttl; the question stays", async () => {
+  const call = await prepare(newUpstream(), {
+    messages: [
+      { role: "system", content: "Be brief." },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "<document>", cache_control: { type: "ephemeral", ttl: "1h" } },
+          { type: "text", text: "Summarise it." },
+        ],
+      },
+    ],
+  });
+  expect(creations()[0]!.body).toEqual({
+    model: "models/gemini-2.0-flash",
+    systemInstruction: { parts: [{ text: "Be brief." }] },
+    contents: [{ role: "user", parts: [{ text: "<document>" }] }],
+    ttl: "3600s",
+  });
+  expect(call.body).toEqual({ contents: [{ role: "user", parts: [{ text: "Summarise it." }] }], cachedContent: CACHE_NAME });
+});
+
+test("concurrent identical requests: exactly one creation, and every request uses it", async () => {
+  const upstream = newUpstream();
+  gemini.enqueueFor(CACHED_CONTENTS, { delayMs: 30, json: { name: "cachedContents/slow", expireTime: "2999-01-01T00:00:00Z" } });
+  const calls = await Promise.all(Array.from({ length: 6 }, () => prepare(upstream, { messages: systemCached() })));
+  expect(creations()).toHaveLength(1);
+  for (const call of calls) expect(cachedContentOf(call)).toBe("cachedContents/slow");
+});
+
+test("a refused creation (prefix too small) sends the plain request, and is not retried for the same prefix", async () => {
+  const upstream = newUpstream();
+  gemini.enqueueFor(CACHED_CONTENTS, geminiCacheTooSmall());
+  const plain = googleChatAdapter.buildRequest(chatRequest({ messages: systemCached() }), model, false);
+
+  expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
+  expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
+  expect(creations()).toHaveLength(1);
+  // Another prefix is tried on its own.
+  await prepare(upstream, {
+    messages: [{ role: "system", content: [{ type: "text", text: "Other.", cache_control: cc }] }, { role: "user", content: "Hi" }],
+  });
+  expect(creations()).toHaveLength(2);
+});
+
+test("an outage or a timeout falls back to the plain request for that call only; the next request tries again", async () => {
+  const upstream = newUpstream({ UPSTREAM_TIMEOUT_MS: "100" });
+  gemini.enqueueFor(
+    CACHED_CONTENTS,
+    geminiErrorResponse(503, "UNAVAILABLE", "The service is currently unavailable."),
+    { delayMs: 500, json: { name: "cachedContents/late" } },
+  );
+  const plain = googleChatAdapter.buildRequest(chatRequest({ messages: systemCached() }), model, false);
+
+  expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
+  expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
+  const cached = await prepare(upstream, { messages: systemCached() });
+  expect(creations()).toHaveLength(3);
+  expect(cachedContentOf(cached)).toEqual(CACHE_NAME);
+});
+
+test("no upstream call and an unchanged call: no breakpoint, a model without caching, or nothing cacheable", async () => {
+  const upstream = newUpstream();
+  const cases: [Partial<ChatCompletionRequest>, typeof model][] = [
+    [{ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] }, model],
+    [{ messages: systemCached() }, googleModel("gemini-2.0-flash", { supportsCaching: false })],
+    [{ messages: [{ role: "user", content: [{ type: "text", text: "Only turn", cache_control: cc }] }] }, model],
+  ];
+  for (const [fields, m] of cases) {
+    const call = googleChatAdapter.buildRequest(chatRequest(fields), m, false);
+    expect(await googleChatAdapter.prepare!(call, m, upstream, live)).toBe(call);
+  }
+  expect(gemini.requests).toHaveLength(0);
+});
+
+test("the cache is per model and per upstream client (one API key's project)", async () => {
+  const upstream = newUpstream();
+  await prepare(upstream, { messages: systemCached() });
+  await prepare(upstream, { messages: systemCached() }, { m: googleModel("gemini-2.5-pro") });
+  await prepare(newUpstream(), { messages: systemCached() });
+  expect(creations().map((request) => request.body.model)).toEqual([
+    "models/gemini-2.0-flash",
+    "models/gemini-2.5-pro",
+    "models/gemini-2.0-flash",
+  ]);
+});
+
+test("a client that leaves while the cache is being created: its prepare rejects with its abort reason", async () => {
+  gemini.enqueueFor(CACHED_CONTENTS, { delayMs: 50, json: { name: "cachedContents/x" } });
+  const client = new AbortController();
+  const pending = prepare(newUpstream(), { messages: systemCached() }, { signal: client.signal });
+  client.abort(new DOMException("The operation was aborted.", "AbortError"));
+  await expect(pending).rejects.toThrow("aborted");
+});
