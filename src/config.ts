@@ -2,6 +2,7 @@
  * Settings from the environment, read once at start-up. Provider credentials
  * live only here: never in responses, logs or the database.
  */
+import { parseUsd } from "./billing/money.ts";
 import { UserError } from "./errors.ts";
 
 export interface Config {
@@ -10,6 +11,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   demoKey: string | undefined;
+  /** Nano-USD credited to the `demo` workspace when it is first created. */
+  demoCredit: bigint;
   catalogRefreshSeconds: number;
   keyCacheSeconds: number;
   maxBodyBytes: number;
@@ -47,6 +50,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: env.OPENTOKEN_DATA_DIR || "./.opentoken",
     demoKey: nonEmpty(env.OPENTOKEN_DEMO_KEY),
+    demoCredit: env.OPENTOKEN_DEMO_CREDIT ? parseUsd(env.OPENTOKEN_DEMO_CREDIT) : 0n,
     catalogRefreshSeconds: positiveInt(env, "CATALOG_REFRESH_SECONDS", 30),
     keyCacheSeconds: positiveInt(env, "KEY_CACHE_SECONDS", 5),
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", 20 * 1024 * 1024),

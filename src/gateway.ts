@@ -21,7 +21,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   const catalog = new Catalog(database.db);
   await catalog.load();
   const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
-  if (config.demoKey) await registerDemoKey(database.db, config.demoKey);
+  if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const billing = new LeaseBilling(database.db, config);
   const chat = {
     catalog,
@@ -55,9 +55,10 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
-async function registerDemoKey(db: Database, key: string) {
+/** The demo workspace is funded once, when it is created; later top-ups go through `credit add`. */
+async function registerDemoKey(db: Database, key: string, credit: bigint) {
   const workspace = await findWorkspace(db, "demo").catch(async (error) => {
-    if (error instanceof UserError) return createWorkspace(db, "demo");
+    if (error instanceof UserError) return createWorkspace(db, "demo", credit);
     throw error;
   });
   await ensureEnvKey(db, workspace.id, key);

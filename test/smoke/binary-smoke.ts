@@ -23,7 +23,14 @@ async function check(label: string, env: Record<string, string | undefined>) {
   const started = performance.now();
   const child = Bun.spawn([binary, "serve"], {
     cwd,
-    env: { PATH: "/usr/bin:/bin", ...env, PORT: String(port), HOST: "127.0.0.1", OPENTOKEN_DEMO_KEY: demoKey },
+    env: {
+      PATH: "/usr/bin:/bin",
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      OPENTOKEN_DEMO_KEY: demoKey,
+      OPENTOKEN_DEMO_CREDIT: "5",
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -41,6 +48,14 @@ async function check(label: string, env: Record<string, string | undefined>) {
     if (models.data?.length !== 10) throw new Error(`${label}: expected 10 models, got ${JSON.stringify(models)}`);
     const unauthorized = await fetch(`${base}/v1/models`);
     if (unauthorized.status !== 401) throw new Error(`${label}: /v1/models without a key gave ${unauthorized.status}`);
+    // Funded demo workspace, no provider credentials: admitted by billing, then 503 no_supplier.
+    const chat = await fetch(`${base}/v1/chat/completions`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ model: "google/gemini-3-flash", messages: [{ role: "user", content: "hi" }] }),
+    });
+    const chatError = ((await chat.json()) as { error?: { code?: string } }).error?.code;
+    if (chat.status !== 503 || chatError !== "no_supplier") throw new Error(`${label}: chat gave ${chat.status} ${chatError}`);
     const docs = await (await fetch(`${base}/docs`)).text();
     const bundle = /src="([^"]*swagger-ui-bundle\.js)"/.exec(docs)?.[1];
     if (!bundle?.startsWith("/")) throw new Error(`${label}: /docs does not load Swagger UI from the gateway itself`);
