@@ -1,6 +1,5 @@
-import { asc, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { billingAccounts, ledgerEntries, usageRecords } from "../db/schema.ts";
 import type { TokenUsage } from "../providers/types.ts";
 
 /** One finished request, ready to be written. */
@@ -20,82 +19,63 @@ export interface Settlement {
 }
 
 /**
- * Writes a batch of settlements in one transaction: a usage record and a
- * ledger debit per request, the balances, the keys' period spend, and the
- * holds shrunk by what the debits now account for (so a workspace's
- * available credit does not move at settlement).
+ * Writes a batch of settlements in ONE statement (one round trip, atomic):
+ * a usage record and a ledger debit per request, the balances, the keys'
+ * period spend, and the holds shrunk by what the debits now account for (so
+ * a workspace's available credit does not move at settlement).
  *
  * Idempotent by request id: a request already recorded (a retried batch
- * whose first commit succeeded unseen) changes nothing the second time.
+ * whose first commit succeeded unseen) changes nothing the second time. Two
+ * processes settling the same workspaces can deadlock on the account rows;
+ * PostgreSQL then aborts one statement and the settler retries it.
  */
 export async function writeSettlements(db: Database, batch: Settlement[]) {
-  await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(usageRecords)
-      .values(
-        batch.map((s) => ({
-          requestId: s.requestId,
-          workspaceId: s.workspaceId,
-          apiKeyId: s.keyId,
-          modelId: s.modelId,
-          promptTokens: s.usage.promptTokens,
-          completionTokens: s.usage.completionTokens,
-          cachedTokens: s.usage.cachedTokens,
-          cacheWriteTokens: s.usage.cacheWriteTokens,
-          reasoningTokens: s.usage.reasoningTokens,
-          cost: s.cost,
-          estimated: s.estimated,
-        })),
-      )
-      .onConflictDoNothing({ target: usageRecords.requestId })
-      .returning({ requestId: usageRecords.requestId });
-    const fresh = new Set(inserted.map((row) => row.requestId));
-    const settled = batch.filter((s) => fresh.has(s.requestId));
-    if (settled.length === 0) return;
-
-    await tx.insert(ledgerEntries).values(
-      settled.map((s) => ({ workspaceId: s.workspaceId, amount: -s.cost, kind: "debit" as const, requestId: s.requestId, note: s.modelId })),
-    );
-
-    const byWorkspace = sumBy(settled, (s) => s.workspaceId, (s) => s.cost);
-    // Row locks in one fixed order: two processes settling the same workspaces cannot deadlock.
-    await tx
-      .select({ id: billingAccounts.workspaceId })
-      .from(billingAccounts)
-      .where(inArray(billingAccounts.workspaceId, [...byWorkspace.keys()]))
-      .orderBy(asc(billingAccounts.workspaceId))
-      .for("update");
-    await tx.execute(sql`
-      update billing_accounts as b set balance_nano = b.balance_nano - v.amount
-      from jsonb_to_recordset(${toJson(byWorkspace, "workspace_id")}::jsonb) as v(workspace_id text, amount bigint)
-      where b.workspace_id = v.workspace_id`);
-
-    const byKeyPeriod = sumBy(settled, (s) => `${s.keyId} ${s.periodStart.toISOString()}`, (s) => s.cost);
-    const spend = [...byKeyPeriod].map(([keyPeriod, amount]) => {
-      const [keyId, period] = keyPeriod.split(" ");
-      return { api_key_id: keyId, period_start: period, amount: amount.toString() };
-    });
-    await tx.execute(sql`
+  const rows = batch.map((s) => ({
+    request_id: s.requestId,
+    workspace_id: s.workspaceId,
+    api_key_id: s.keyId,
+    model_id: s.modelId,
+    prompt_tokens: s.usage.promptTokens,
+    completion_tokens: s.usage.completionTokens,
+    cached_tokens: s.usage.cachedTokens,
+    cache_write_tokens: s.usage.cacheWriteTokens,
+    reasoning_tokens: s.usage.reasoningTokens,
+    // bigint amounts travel as JSON strings; jsonb_to_recordset casts them exactly.
+    cost_nano: s.cost.toString(),
+    estimated: s.estimated,
+    hold_id: s.holdId,
+    hold_used: s.holdUsed.toString(),
+    period_start: s.periodStart.toISOString(),
+  }));
+  await db.execute(sql`
+    with batch as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as b(
+        request_id text, workspace_id text, api_key_id text, model_id text,
+        prompt_tokens int, completion_tokens int, cached_tokens int, cache_write_tokens int, reasoning_tokens int,
+        cost_nano bigint, estimated boolean, hold_id text, hold_used bigint, period_start timestamptz)
+    ), inserted as (
+      insert into usage_records (request_id, workspace_id, api_key_id, model_id, prompt_tokens, completion_tokens,
+                                 cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated)
+      select request_id, workspace_id, api_key_id, model_id, prompt_tokens, completion_tokens,
+             cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated
+      from batch
+      on conflict (request_id) do nothing
+      returning request_id
+    ), fresh as (
+      select batch.* from batch join inserted using (request_id)
+    ), debits as (
+      insert into ledger_entries (workspace_id, amount_nano, kind, request_id, note)
+      select workspace_id, -cost_nano, 'debit', request_id, model_id from fresh
+    ), balances as (
+      update billing_accounts as a set balance_nano = a.balance_nano - f.total
+      from (select workspace_id, sum(cost_nano) as total from fresh group by workspace_id) as f
+      where a.workspace_id = f.workspace_id
+    ), spend as (
       insert into key_spend (api_key_id, period_start, spent_nano)
-      select api_key_id, period_start, amount
-      from jsonb_to_recordset(${JSON.stringify(spend)}::jsonb) as v(api_key_id text, period_start timestamptz, amount bigint)
-      on conflict (api_key_id, period_start) do update set spent_nano = key_spend.spent_nano + excluded.spent_nano`);
-
-    const byHold = sumBy(settled, (s) => s.holdId, (s) => s.holdUsed);
-    await tx.execute(sql`
-      update credit_holds as h set amount_nano = greatest(0, h.amount_nano - v.amount)
-      from jsonb_to_recordset(${toJson(byHold, "id")}::jsonb) as v(id text, amount bigint)
-      where h.id = v.id`);
-  });
-}
-
-function sumBy<T>(items: T[], key: (item: T) => string, amount: (item: T) => bigint): Map<string, bigint> {
-  const sums = new Map<string, bigint>();
-  for (const item of items) sums.set(key(item), (sums.get(key(item)) ?? 0n) + amount(item));
-  return sums;
-}
-
-/** bigint amounts travel as JSON strings; jsonb_to_recordset casts them exactly. */
-function toJson(sums: Map<string, bigint>, keyName: string): string {
-  return JSON.stringify([...sums].map(([key, amount]) => ({ [keyName]: key, amount: amount.toString() })));
+      select api_key_id, period_start, sum(cost_nano) from fresh group by api_key_id, period_start
+      on conflict (api_key_id, period_start) do update set spent_nano = key_spend.spent_nano + excluded.spent_nano
+    )
+    update credit_holds as h set amount_nano = greatest(0, h.amount_nano - f.used)
+    from (select hold_id, sum(hold_used) as used from fresh group by hold_id) as f
+    where h.id = f.hold_id`);
 }
