@@ -9,8 +9,10 @@ import { newCompletionMeta, toChatCompletion } from "../openai/build-completion.
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { ChunkEncoder, DONE_FRAME } from "../openai/chunk-encoder.ts";
 import type { ChatAdapter, UpstreamCall } from "../providers/adapter.ts";
+import type { StreamEvent } from "../providers/types.ts";
 import type { SseEvent, Upstream } from "../providers/upstream-client.ts";
 import { serverTiming } from "../util/server-timing.ts";
+import { withCacheWrites } from "./cache-write-usage.ts";
 import { resolveChatModel } from "./resolve-chat-model.ts";
 
 export interface ChatDeps {
@@ -65,8 +67,9 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
     const reply = await deps.upstream.send(model.provider, adapter, prepared, ctx.signal);
     const upstreamMs = performance.now() - upstreamStart;
     const result = adapter.parseResponse(reply);
-    const cost = reservation.settle(result.usage, false);
-    const completion = toChatCompletion(result, newCompletionMeta(model.id), nanoToUsdNumber(cost));
+    const usage = withCacheWrites(result.usage, prepared);
+    const cost = reservation.settle(usage, false);
+    const completion = toChatCompletion({ ...result, usage }, newCompletionMeta(model.id), nanoToUsdNumber(cost));
     return new Response(JSON.stringify(completion), {
       headers: {
         "content-type": "application/json",
@@ -90,9 +93,10 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
   const { model, adapter, call, reservation } = await admit(deps, body, ctx, true);
   const { signal } = ctx;
   let events: AsyncGenerator<SseEvent, void, undefined>;
+  let prepared: UpstreamCall;
   const upstreamStart = performance.now();
   try {
-    const prepared = await prepare(deps, adapter, call, model, signal);
+    prepared = await prepare(deps, adapter, call, model, signal);
     events = await deps.upstream.open(model.provider, adapter, prepared, signal);
   } catch (error) {
     reservation.release();
@@ -102,6 +106,9 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
   const translator = adapter.createStreamTranslator();
   const encoder = new ChunkEncoder(newCompletionMeta(model.id));
   const includeUsage = body.stream_options?.include_usage === true;
+  // Usage as billed and reported (cut short or not): a cache this request wrote counts as a cache write.
+  const encode = (event: StreamEvent) =>
+    encoder.encode(event.type === "usage" ? { ...event, usage: withCacheWrites(event.usage, prepared) } : event);
   const settleCutShort = () => settlePartial(reservation, encoder, ctx.bodyBytes);
   // The body may never be pulled if the client left before it started.
   signal.addEventListener("abort", settleCutShort, { once: true });
@@ -112,13 +119,13 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
       yield encoder.start();
       for await (const event of events) {
         for (const translated of translator.push(event.event, event.data)) {
-          const frame = encoder.encode(translated);
+          const frame = encode(translated);
           if (frame) yield frame;
         }
       }
       if (signal.aborted) return;
       for (const translated of translator.end()) {
-        const frame = encoder.encode(translated);
+        const frame = encode(translated);
         if (frame) yield frame;
       }
       completed = true;

@@ -15,6 +15,8 @@ export interface UpstreamCall {
    * otherwise billing derives it from the request (estimate.ts).
    */
   maxOutputTokens?: number;
+  /** Tokens this call wrote to a provider cache before it was sent; usage reports them as cache reads. */
+  cacheWriteTokens?: number;
 }
 
 /** Turns one upstream stream into StreamEvents; one instance per request. */

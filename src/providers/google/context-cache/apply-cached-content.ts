@@ -23,7 +23,9 @@ function registryFor(upstream: Upstream): ContextCacheRegistry {
 /**
  * The google adapter's prepare step: a request with a cache_control
  * breakpoint gets its prefix from a Gemini context cache, created on first
- * use. Whenever no cache is available the call goes out unchanged.
+ * use. Whenever no cache is available the call goes out unchanged. The
+ * request whose prepare created the cache carries the tokens written in
+ * `cacheWriteTokens`: Gemini's usage reports them as a cache read.
  */
 export async function applyCachedContent(
   call: UpstreamCall,
@@ -37,12 +39,14 @@ export async function applyCachedContent(
   if (!cacheBreakpoint || !model.supportsCaching) return call;
   const split = splitCachedPrefix(body, cacheBreakpoint);
   if (!split) return call;
-  const name = await registryFor(upstream).resolve(
+  const cache = await registryFor(upstream).resolve(
     cacheKey(model.upstreamModel, split.prefix),
     () => createCachedContent(upstream, adapter, model, split.prefix, cacheBreakpoint.ttlSeconds),
     signal,
   );
-  return name ? { ...call, body: usingCache(body, name, split.contents) } : call;
+  if (!cache) return call;
+  const cached: UpstreamCall = { ...call, body: usingCache(body, cache.name, split.contents) };
+  return cache.created && cache.totalTokens ? { ...cached, cacheWriteTokens: cache.totalTokens } : cached;
 }
 
 /** The API rejects systemInstruction, tools and toolConfig next to cachedContent: they live in the cache. */

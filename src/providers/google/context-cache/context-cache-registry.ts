@@ -1,5 +1,26 @@
-/** What one creation attempt gave: a live cache, or Google's refusal to cache this prefix. */
-export type Creation = { name: string; expiresAt: number } | "refused";
+/**
+ * What one creation attempt gave: a live cache (with the tokens it holds,
+ * when Google reports them), or Google's refusal to cache this prefix.
+ */
+export type Creation = { name: string; expiresAt: number; totalTokens?: number } | "refused";
+
+/**
+ * The cache one caller sends its request on. `created`: this very call ran
+ * the creation (it alone pays for writing the cache; callers that waited for
+ * the same attempt, or came later, only read it). `totalTokens`: what the
+ * creation reported the cache holds, given to the creator only.
+ */
+export interface ResolvedCache {
+  name: string;
+  created: boolean;
+  totalTokens?: number;
+}
+
+/** A successful attempt, as every caller waiting on it sees it. */
+interface Created {
+  name: string;
+  totalTokens?: number;
+}
 
 export interface RegistryOptions {
   /** Clock in epoch ms (tests). */
@@ -25,7 +46,7 @@ interface Entry {
  */
 export class ContextCacheRegistry {
   private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<string | undefined>>();
+  private readonly pending = new Map<string, Promise<Created | undefined>>();
   private readonly now: () => number;
   private readonly maxEntries: number;
   private readonly safetyMarginMs: number;
@@ -39,28 +60,32 @@ export class ContextCacheRegistry {
   }
 
   /**
-   * The cache name to send for `key`, or undefined to send the plain
-   * request (creation refused now or recently, or failed). `create` runs
-   * only when no live entry or attempt exists; it rejects on a failure
-   * that says nothing about the prefix (outage, timeout), which is not
-   * remembered. `signal` ends only this caller's wait, not the attempt.
+   * The cache to send for `key`, or undefined to send the plain request
+   * (creation refused now or recently, or failed). `create` runs only when
+   * no live entry or attempt exists, and then this caller is the creator;
+   * it rejects on a failure that says nothing about the prefix (outage,
+   * timeout), which is not remembered. `signal` ends only this caller's
+   * wait, not the attempt.
    */
-  resolve(key: string, create: () => Promise<Creation>, signal: AbortSignal): Promise<string | undefined> {
+  async resolve(key: string, create: () => Promise<Creation>, signal: AbortSignal): Promise<ResolvedCache | undefined> {
     const entry = this.entries.get(key);
     if (entry && this.now() < entry.until) {
       this.remember(key, entry);
-      return Promise.resolve(entry.name);
+      return entry.name === undefined ? undefined : { name: entry.name, created: false };
     }
     if (entry) this.entries.delete(key);
     let attempt = this.pending.get(key);
+    const created = !attempt;
     if (!attempt) {
       attempt = this.attempt(key, create);
       this.pending.set(key, attempt);
     }
-    return waitUnlessAborted(attempt, signal);
+    const cache = await waitUnlessAborted(attempt, signal);
+    if (!cache) return undefined;
+    return created ? { name: cache.name, created, totalTokens: cache.totalTokens } : { name: cache.name, created };
   }
 
-  private async attempt(key: string, create: () => Promise<Creation>): Promise<string | undefined> {
+  private async attempt(key: string, create: () => Promise<Creation>): Promise<Created | undefined> {
     // Even a `create` that throws at once must settle only after resolve() registered the attempt.
     await undefined;
     try {
@@ -71,7 +96,7 @@ export class ContextCacheRegistry {
       }
       this.remember(key, { name: creation.name, until: creation.expiresAt - this.safetyMarginMs });
       // The requests that waited for it use it even if its lifetime is shorter than the margin.
-      return creation.name;
+      return { name: creation.name, totalTokens: creation.totalTokens };
     } catch {
       return undefined;
     } finally {

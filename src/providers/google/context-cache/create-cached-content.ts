@@ -16,7 +16,9 @@ const SHARED_ATTEMPT = new AbortController().signal;
  * `POST /v1beta/cachedContents` (reference C.11). A 400 (Gemini's
  * INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND, e.g. "Cached content
  * is too small", a model without caching) is a refusal of this prefix; any
- * other failure rejects, as the upstream client reports it.
+ * other failure rejects, as the upstream client reports it. The created
+ * CachedContent's `usageMetadata.totalTokenCount` (the tokens written to
+ * the cache) comes back as `totalTokens` when the reply has it.
  */
 export async function createCachedContent(
   upstream: Upstream,
@@ -31,7 +33,7 @@ export async function createCachedContent(
     // The exact upstream model: a cache only serves the model it was created for.
     body: { model: `models/${model.upstreamModel}`, ...prefix, ttl: `${ttlSeconds}s` },
   };
-  let reply: { name?: unknown; expireTime?: unknown };
+  let reply: { name?: unknown; expireTime?: unknown; usageMetadata?: { totalTokenCount?: unknown } };
   try {
     reply = ((await upstream.send("google", adapter, call, SHARED_ATTEMPT)) ?? {}) as typeof reply;
   } catch (error) {
@@ -42,5 +44,8 @@ export async function createCachedContent(
   // Our own clock bounds the lifetime too, so a skewed expireTime cannot stretch it.
   const expireTime = typeof reply.expireTime === "string" ? Date.parse(reply.expireTime) : Number.NaN;
   const expiresAt = Math.min(startedAt + ttlSeconds * 1000, Number.isNaN(expireTime) ? Infinity : expireTime);
-  return { name: reply.name, expiresAt };
+  const totalTokens = reply.usageMetadata?.totalTokenCount;
+  return Number.isSafeInteger(totalTokens) && (totalTokens as number) > 0
+    ? { name: reply.name, expiresAt, totalTokens: totalTokens as number }
+    : { name: reply.name, expiresAt };
 }

@@ -117,6 +117,44 @@ test("concurrent identical requests: exactly one creation, and every request use
   for (const call of calls) expect(cachedContentOf(call)).toBe("cachedContents/slow");
 });
 
+test("only the request whose prepare created the cache carries cacheWriteTokens: the creation's totalTokenCount", async () => {
+  const upstream = newUpstream();
+  gemini.enqueueFor(CACHED_CONTENTS, {
+    json: { name: "cachedContents/counted", expireTime: "2999-01-01T00:00:00Z", usageMetadata: { totalTokenCount: 4321 } },
+  });
+  const creating = await prepare(upstream, { messages: systemCached() });
+  const reusing = await prepare(upstream, { messages: systemCached("Another question?") });
+
+  expect(creations()).toHaveLength(1);
+  expect(creating.cacheWriteTokens).toBe(4321);
+  expect(cachedContentOf(reusing)).toBe("cachedContents/counted");
+  expect(reusing.cacheWriteTokens).toBeUndefined();
+});
+
+test("the fake's default creation reply counts the cached prefix, and the creator carries that count", async () => {
+  const creating = await prepare(newUpstream(), { messages: systemCached(), tools });
+  expect(creating.cacheWriteTokens).toBe(Math.ceil(JSON.stringify(creations()[0]!.body).length / 4));
+});
+
+test("concurrent requests on one creation: only the one that started it carries cacheWriteTokens", async () => {
+  const upstream = newUpstream();
+  gemini.enqueueFor(CACHED_CONTENTS, {
+    delayMs: 30,
+    json: { name: "cachedContents/slow", expireTime: "2999-01-01T00:00:00Z", usageMetadata: { totalTokenCount: 5000 } },
+  });
+  const calls = await Promise.all(Array.from({ length: 6 }, () => prepare(upstream, { messages: systemCached() })));
+  expect(creations()).toHaveLength(1);
+  expect(calls.map((call) => call.cacheWriteTokens)).toEqual([5000, ...Array(5).fill(undefined)]);
+  for (const call of calls) expect(cachedContentOf(call)).toBe("cachedContents/slow");
+});
+
+test("a creation reply without usageMetadata: the cache is used and no write is claimed", async () => {
+  gemini.enqueueFor(CACHED_CONTENTS, { json: { name: "cachedContents/uncounted", expireTime: "2999-01-01T00:00:00Z" } });
+  const call = await prepare(newUpstream(), { messages: systemCached() });
+  expect(cachedContentOf(call)).toBe("cachedContents/uncounted");
+  expect(call.cacheWriteTokens).toBeUndefined();
+});
+
 test("a refused creation (prefix too small) sends the plain request, and is not retried for the same prefix", async () => {
   const upstream = newUpstream();
   gemini.enqueueFor(CACHED_CONTENTS, geminiCacheTooSmall());

@@ -1,8 +1,14 @@
 import { expect, test } from "bun:test";
-import { type Creation, ContextCacheRegistry } from "../../../../src/providers/google/context-cache/context-cache-registry.ts";
+import {
+  type Creation,
+  ContextCacheRegistry,
+  type ResolvedCache,
+} from "../../../../src/providers/google/context-cache/context-cache-registry.ts";
 
 const MINUTE = 60_000;
 const live = new AbortController().signal;
+/** The cache name a resolution sends the request on (undefined: the plain request). */
+const nameOf = async (resolution: Promise<ResolvedCache | undefined>) => (await resolution)?.name;
 
 /** A registry on a hand-moved clock, with a creator that counts its calls. */
 function setup(options: { maxEntries?: number } = {}) {
@@ -19,7 +25,7 @@ function setup(options: { maxEntries?: number } = {}) {
     creator,
     created: () => created,
     advance: (ms: number) => (now += ms),
-    resolve: (key: string, create = creator()) => registry.resolve(key, create, live),
+    resolve: (key: string, create = creator()) => nameOf(registry.resolve(key, create, live)),
   };
 }
 
@@ -46,7 +52,7 @@ test("concurrent requests for one key share a single creation", async () => {
   const { registry, creator, created } = setup();
   let finish!: (creation: Creation) => void;
   const create = creator(() => new Promise<Creation>((resolve) => (finish = resolve)));
-  const waiting = Array.from({ length: 5 }, () => registry.resolve("k", create, live));
+  const waiting = Array.from({ length: 5 }, () => nameOf(registry.resolve("k", create, live)));
   await Bun.sleep(0);
   expect(created()).toBe(1);
   finish({ name: "cachedContents/shared", expiresAt: Date.now() * 2 });
@@ -78,13 +84,13 @@ test("a caller that goes away stops waiting; the shared creation still completes
   let finish!: (creation: Creation) => void;
   const create = creator(() => new Promise<Creation>((resolve) => (finish = resolve)));
   const leaving = new AbortController();
-  const left = registry.resolve("k", create, leaving.signal);
-  const staying = registry.resolve("k", create, live);
+  const left = nameOf(registry.resolve("k", create, leaving.signal));
+  const staying = nameOf(registry.resolve("k", create, live));
   leaving.abort(new Error("client went away"));
   await expect(left).rejects.toThrow("client went away");
   finish({ name: "cachedContents/kept", expiresAt: Date.now() * 2 });
   expect(await staying).toBe("cachedContents/kept");
-  expect(await registry.resolve("k", create, live)).toBe("cachedContents/kept");
+  expect(await nameOf(registry.resolve("k", create, live))).toBe("cachedContents/kept");
   expect(created()).toBe(1);
 });
 
@@ -115,4 +121,44 @@ test("a creator that throws at once still falls back, and the next request tries
   expect(await resolve("k", broken as () => Promise<Creation>)).toBeUndefined();
   expect(await resolve("k")).toBe("cachedContents/c1");
   expect(created()).toBe(1);
+});
+
+test("only the caller that ran the creation is its creator, with the tokens written; later callers only read", async () => {
+  const { registry, creator, advance } = setup();
+  const written = (): Creation => ({ name: "cachedContents/w", expiresAt: 1_000_000 + 5 * 60_000, totalTokens: 4096 });
+  expect(await registry.resolve("k", creator(written), live)).toEqual({ name: "cachedContents/w", created: true, totalTokens: 4096 });
+  expect(await registry.resolve("k", creator(written), live)).toEqual({ name: "cachedContents/w", created: false });
+  // A new creation after expiry: its caller is the creator again.
+  advance(5 * MINUTE);
+  expect(await registry.resolve("k", creator(written), live)).toMatchObject({ created: true, totalTokens: 4096 });
+});
+
+test("concurrent waiters on one creation are readers: exactly one of them is the creator, the one that started it", async () => {
+  const { registry, creator, created } = setup();
+  let finish!: (creation: Creation) => void;
+  const create = creator(() => new Promise<Creation>((resolve) => (finish = resolve)));
+  const [first, ...others] = Array.from({ length: 5 }, () => registry.resolve("k", create, live));
+  await Bun.sleep(0);
+  finish({ name: "cachedContents/shared", expiresAt: Date.now() * 2, totalTokens: 2048 });
+  expect(await first).toEqual({ name: "cachedContents/shared", created: true, totalTokens: 2048 });
+  for (const other of await Promise.all(others)) expect(other).toEqual({ name: "cachedContents/shared", created: false });
+  expect(created()).toBe(1);
+});
+
+test("the creator leaving does not make a waiter the creator: nobody pays the write", async () => {
+  const { registry, creator } = setup();
+  let finish!: (creation: Creation) => void;
+  const create = creator(() => new Promise<Creation>((resolve) => (finish = resolve)));
+  const leaving = new AbortController();
+  const creatorCall = registry.resolve("k", create, leaving.signal);
+  const waiter = registry.resolve("k", create, live);
+  leaving.abort(new Error("client went away"));
+  await expect(creatorCall).rejects.toThrow("client went away");
+  finish({ name: "cachedContents/orphan", expiresAt: Date.now() * 2, totalTokens: 2048 });
+  expect(await waiter).toEqual({ name: "cachedContents/orphan", created: false });
+});
+
+test("a creation without a token count still makes its caller the creator, with no tokens", async () => {
+  const { registry, creator } = setup();
+  expect(await registry.resolve("k", creator(), live)).toEqual({ name: "cachedContents/c1", created: true });
 });
