@@ -192,8 +192,13 @@ export class LeaseBilling implements Billing {
           lease.available += result.granted;
           lease.validUntil = sentAt + this.options.leaseTtlSeconds * 1000;
         }
+        // Requests admitted from memory meanwhile may have used part of the grant: whoever still does not fit
+        // is refused only if the database had too little; otherwise it waits for the next round.
+        const short = result.granted < need;
         for (const waiter of remaining) {
-          if (!this.tryTake(lease, waiter, sentAt)) waiter.reject(refusal(waiter, result, lease, sentAt));
+          if (this.tryTake(lease, waiter, sentAt)) continue;
+          if (short) waiter.reject(refusal(waiter, result, lease, sentAt));
+          else lease.queue.push(waiter);
         }
       }
     } finally {
