@@ -18,7 +18,8 @@ export async function startGatewayProcess(env: Record<string, string>) {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = Bun.spawn(["bun", main, "serve"], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    // The fetch limit set up front, so `serve` does not re-execute itself and a kill reaches the server.
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", BUN_CONFIG_MAX_HTTP_REQUESTS: "1024" },
     stdout: "pipe",
     stderr: "pipe",
   });
