@@ -10,6 +10,7 @@ import { geminiErrorResponse } from "../fakes/gemini-server.ts";
 import { newTenant, type TestGateway } from "../support/gateway.ts";
 import { accountState } from "../support/ledger.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
+import { apiError } from "../support/api-error.ts";
 
 // Billing through the real route, the official client and a real database:
 // what a request costs, what it writes, and what it refuses.
@@ -42,14 +43,6 @@ async function settled(workspaceId: string) {
   return accountState(gateway.db, workspaceId);
 }
 
-async function apiError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  return error as InstanceType<typeof OpenAI.APIError>;
-}
 
 test("a completion is billed once at catalog prices: usage.cost, header, usage record and ledger debit agree", async () => {
   const { workspaceId, client } = await tenant();

@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import type { FakeServer } from "../fakes/fake-server.ts";
 import { bearer, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
+import { apiError } from "../support/api-error.ts";
 
 // The gateway driven by the official openai client, as users drive it, over
 // real HTTP against fake Gemini and Anthropic servers replaying recorded traffic.
@@ -25,14 +26,6 @@ afterAll(() => setup.stop());
 
 const hello = [{ role: "user" as const, content: "Hello" }];
 
-async function statusError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  return error as InstanceType<typeof OpenAI.APIError>;
-}
 
 test("google: a plain completion through the official client", async () => {
   gemini.setNext({ fixture: "google-text.json" });
@@ -120,7 +113,7 @@ test("multi-turn: the returned message appended as is becomes assistant history"
 });
 
 test("an unknown model → 400 model_not_found with the spec's message", async () => {
-  const error = await statusError(client.chat.completions.create({ model: "openai/gpt-4o", messages: hello }));
+  const error = await apiError(client.chat.completions.create({ model: "openai/gpt-4o", messages: hello }));
   expect(error.status).toBe(400);
   expect(error.type).toBe("invalid_request_error");
   expect(error.code).toBe("model_not_found");
@@ -128,13 +121,13 @@ test("an unknown model → 400 model_not_found with the spec's message", async (
 });
 
 test("the embedding model on the chat endpoint → 400 chat_unsupported", async () => {
-  const error = await statusError(client.chat.completions.create({ model: "google/text-embedding-004", messages: hello }));
+  const error = await apiError(client.chat.completions.create({ model: "google/text-embedding-004", messages: hello }));
   expect(error.status).toBe(400);
   expect(error.code).toBe("chat_unsupported");
 });
 
 test("anthropic models reject tools before any upstream call", async () => {
-  const error = await statusError(
+  const error = await apiError(
     client.chat.completions.create({
       model: "anthropic/claude-sonnet-4-6",
       messages: hello,
@@ -148,7 +141,7 @@ test("anthropic models reject tools before any upstream call", async () => {
 });
 
 test("anthropic n > 1 → 400 unsupported_parameter naming n", async () => {
-  const error = await statusError(client.chat.completions.create({ model: "anthropic/claude-haiku-4-5", messages: hello, n: 2 }));
+  const error = await apiError(client.chat.completions.create({ model: "anthropic/claude-haiku-4-5", messages: hello, n: 2 }));
   expect(error.status).toBe(400);
   expect(error.code).toBe("unsupported_parameter");
   expect(error.param).toBe("n");
@@ -173,14 +166,14 @@ test("a provider with no API key has no supplier → 503 no_supplier", async () 
 
 test("provider 429 and 529 → 503 no_supplier; the message says what the provider answered, with no URL or key", async () => {
   gemini.setNext({ fixture: "google-429-retry-info.json", status: 429 });
-  const fromGoogle = await statusError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }));
+  const fromGoogle = await apiError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }));
   expect(fromGoogle.status).toBe(503);
   expect(fromGoogle.type).toBe("upstream_error");
   expect(fromGoogle.code).toBe("no_supplier");
   expect(fromGoogle.message).toContain("429");
 
   anthropic.setNext({ json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, status: 529 });
-  const fromAnthropic = await statusError(client.chat.completions.create({ model: "anthropic/claude-haiku-4-5", messages: hello }));
+  const fromAnthropic = await apiError(client.chat.completions.create({ model: "anthropic/claude-haiku-4-5", messages: hello }));
   expect(fromAnthropic.status).toBe(503);
   expect(fromAnthropic.code).toBe("no_supplier");
   for (const message of [fromGoogle.message, fromAnthropic.message]) {
@@ -192,7 +185,7 @@ test("provider 429 and 529 → 503 no_supplier; the message says what the provid
 
 test("provider 400 → 400 invalid_request_error with the provider's message", async () => {
   gemini.setNext({ fixture: "issue-8943-gemini-2.5-flash-error.json", status: 400 });
-  const error = await statusError(client.chat.completions.create({ model: "google/gemini-2.5-pro", messages: hello }));
+  const error = await apiError(client.chat.completions.create({ model: "google/gemini-2.5-pro", messages: hello }));
   expect(error.status).toBe(400);
   expect(error.type).toBe("invalid_request_error");
   expect(error.message).toContain("Penalty is not enabled");
@@ -200,7 +193,7 @@ test("provider 400 → 400 invalid_request_error with the provider's message", a
 
 test("no upstream headers within UPSTREAM_TIMEOUT_MS → 504 upstream_timeout", async () => {
   gemini.setNext({ fixture: "google-text.json", delayMs: 1000 });
-  const error = await statusError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }));
+  const error = await apiError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }));
   expect(error.status).toBe(504);
   expect(error.type).toBe("upstream_error");
   expect(error.code).toBe("upstream_timeout");

@@ -9,6 +9,7 @@ import { geminiErrorResponse } from "../fakes/gemini-server.ts";
 import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 import { decodeBase64Float32, norm } from "./support.ts";
+import { apiError } from "../support/api-error.ts";
 
 // POST /v1/embeddings driven by the official openai client over real HTTP,
 // against a fake Gemini batchEmbedContents that computes vectors from the texts.
@@ -40,14 +41,6 @@ async function billed(requestId: string) {
   return { records, debits };
 }
 
-async function statusError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  return error as InstanceType<typeof OpenAI.APIError>;
-}
 
 const post = (body: unknown, headers: Record<string, string> = bearer(key)) =>
   gateway.request("/v1/embeddings", {
@@ -183,7 +176,7 @@ const badRequests: [string, Record<string, unknown>, string, string][] = [
 
 for (const [what, body, code, message] of badRequests) {
   test(`${what} → 400 ${code}, nothing sent upstream`, async () => {
-    const error = await statusError(client.embeddings.create(body as any));
+    const error = await apiError(client.embeddings.create(body as any));
     expect(error.status).toBe(400);
     expect(error.type).toBe("invalid_request_error");
     expect(error.code).toBe(code);
@@ -235,7 +228,7 @@ test("no google API key → 503 no_supplier, and nothing is billed", async () =>
 test("provider 429 and 500 → 503 no_supplier saying what google answered", async () => {
   gemini.enqueue({ fixture: "google-429-retry-info.json", status: 429 }, geminiErrorResponse(500, "INTERNAL", "An internal error has occurred."));
   for (const status of ["429", "500"]) {
-    const error = await statusError(client.embeddings.create({ model: MODEL, input: "x" }));
+    const error = await apiError(client.embeddings.create({ model: MODEL, input: "x" }));
     expect(error.status).toBe(503);
     expect(error.code).toBe("no_supplier");
     expect(error.message).toContain(status);
@@ -245,7 +238,7 @@ test("provider 429 and 500 → 503 no_supplier saying what google answered", asy
 
 test("provider 400 → 400 with google's message (google-embedding-batch-limit-error.json)", async () => {
   gemini.setNext({ fixture: "google-embedding-batch-limit-error.json", status: 400 });
-  const error = await statusError(client.embeddings.create({ model: MODEL, input: "x" }));
+  const error = await apiError(client.embeddings.create({ model: MODEL, input: "x" }));
   expect(error.status).toBe(400);
   expect(error.type).toBe("invalid_request_error");
   expect(error.code).toBe("upstream_invalid_request");
@@ -254,7 +247,7 @@ test("provider 400 → 400 with google's message (google-embedding-batch-limit-e
 
 test("a provider slower than UPSTREAM_TIMEOUT_MS → 504 upstream_timeout", async () => {
   gemini.setNext({ ...geminiEmbeddingReply(), delayMs: 2_000 });
-  const error = await statusError(client.embeddings.create({ model: MODEL, input: "x" }));
+  const error = await apiError(client.embeddings.create({ model: MODEL, input: "x" }));
   expect(error.status).toBe(504);
   expect(error.code).toBe("upstream_timeout");
 });
@@ -262,7 +255,7 @@ test("a provider slower than UPSTREAM_TIMEOUT_MS → 504 upstream_timeout", asyn
 test("one failed call of several fails the request; nothing is billed and the reservation is freed", async () => {
   gemini.enqueue(geminiErrorResponse(503, "UNAVAILABLE", "The model is overloaded."));
   const inputs = Array.from({ length: 201 }, (_, i) => `text ${i}`);
-  const error = await statusError(client.embeddings.create({ model: MODEL, input: inputs }));
+  const error = await apiError(client.embeddings.create({ model: MODEL, input: inputs }));
   expect(error.status).toBe(503);
   expect(error.code).toBe("no_supplier");
   const { records, debits } = await billed(error.headers!.get("x-request-id")!);
