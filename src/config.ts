@@ -57,7 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
     streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
-    settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 10),
+    settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
     providers: {
       google: {
         apiKey: nonEmpty(env.GOOGLE_API_KEY),
