@@ -32,3 +32,13 @@ export const authErrorResponses = {
   500: errorResponse("api_error: unexpected failure inside the gateway"),
 };
 
+
+/** The failures every billed, provider-backed route shares besides its own 400s. */
+export const billedRouteErrorResponses = {
+  ...authErrorResponses,
+  402: errorResponse("insufficient_credit"),
+  413: errorResponse("request_too_large"),
+  429: errorResponse("spend_limit_exceeded"),
+  503: errorResponse("upstream_error / no_supplier: the provider failed or none is configured"),
+  504: errorResponse("upstream_error / upstream_timeout"),
+};

@@ -6,7 +6,7 @@ import type { Authenticator } from "../../auth/authenticator.ts";
 import { authentication } from "../auth.ts";
 import { bodyBytes } from "../body-parser.ts";
 import { startOf } from "../request-start.ts";
-import { authErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
 // `authentication` again for its types: Elysia runs a named plugin once per app.
 export const chatRoutes = (deps: ChatDeps, authenticator: Authenticator) =>
@@ -40,12 +40,7 @@ export const chatRoutes = (deps: ChatDeps, authenticator: Authenticator) =>
             alternatives: { "text/event-stream": ChatCompletionChunk },
           },
           400: errorResponse("invalid_request_error: model_not_found, unsupported_parameter, chat_unsupported, invalid_json, invalid_request"),
-          ...authErrorResponses,
-          402: errorResponse("insufficient_credit"),
-          413: errorResponse("request_too_large"),
-          429: errorResponse("spend_limit_exceeded"),
-          503: errorResponse("upstream_error / no_supplier: the provider failed or none is configured"),
-          504: errorResponse("upstream_error / upstream_timeout"),
+          ...billedRouteErrorResponses,
         }),
       },
     },

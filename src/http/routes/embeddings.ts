@@ -4,7 +4,7 @@ import { createEmbeddings, type EmbeddingsDeps } from "../../embeddings/embeddin
 import { EmbeddingList, EmbeddingRequest, MAX_EMBEDDING_INPUTS } from "../../openai/embeddings.ts";
 import { authentication } from "../auth.ts";
 import { startOf } from "../request-start.ts";
-import { authErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
 export const embeddingRoutes = (deps: EmbeddingsDeps, authenticator: Authenticator) =>
   new Elysia({ name: "embeddings" })
@@ -35,12 +35,7 @@ export const embeddingRoutes = (deps: EmbeddingsDeps, authenticator: Authenticat
             400: errorResponse(
               "invalid_request_error: model_not_found, embeddings_unsupported, invalid_request (empty input, empty strings, token-id input, too many inputs), upstream_invalid_request, invalid_json",
             ),
-            ...authErrorResponses,
-            402: errorResponse("insufficient_credit"),
-            413: errorResponse("request_too_large"),
-            429: errorResponse("spend_limit_exceeded"),
-            503: errorResponse("upstream_error / no_supplier: the provider failed or none is configured"),
-            504: errorResponse("upstream_error / upstream_timeout"),
+            ...billedRouteErrorResponses,
           }),
         },
       },
