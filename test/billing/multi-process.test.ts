@@ -112,3 +112,19 @@ test.skipIf(!databaseUrl)("a process killed mid-request blocks no credit beyond 
   const state = await settledState(workspace.id, 1);
   expect(state.ledgerSum).toBe(state.balance!);
 });
+
+test.skipIf(!databaseUrl)("SIGTERM lets a request in flight finish and bills it before the process exits", async () => {
+  const leaving = await startGatewayProcess(env);
+  const { workspace, key } = await newTenant(1_000_000_000n);
+  gemini.setNext({ fixture: "google-text.json", delayMs: 800 });
+  const pending = request(clientOf(leaving, key));
+  while (gemini.requests.length === 0) await Bun.sleep(10);
+  const stopped = leaving.stop("SIGTERM");
+  const completion = await pending;
+  expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  await stopped;
+  const { db } = await testDatabase();
+  const state = await accountState(db, workspace.id);
+  expect(state.records).toHaveLength(1);
+  expect(state.holds).toBe(0n);
+});
