@@ -1,4 +1,4 @@
-import { inArray, lt, sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { creditHolds } from "../db/schema.ts";
@@ -30,49 +30,19 @@ export type ExtendResult =
     };
 
 /**
- * Grows a process's hold on a workspace's credit in ONE statement (the only
+ * Grows a process's hold on a workspace's credit in ONE round trip (the only
  * database round trip on a request's path, and only when the in-memory lease
- * runs short). Locking the billing account row serialises it against every
+ * runs short), through the `extend_credit_hold` function (migration 0003). It
+ * locks the billing account row first, which serialises it against every
  * other process's grants and settlements for that workspace, so the sum of
  * unexpired holds never exceeds the balance and a key's holds plus its spend
  * never exceed its limit.
  */
 export async function extendHold(db: Database, h: ExtendHold): Promise<ExtendResult> {
   const result = await db.execute(sql`
-    with account as (
-      select balance_nano from billing_accounts where workspace_id = ${h.workspaceId} for update
-    ), held as (
-      select coalesce(sum(amount_nano), 0)::bigint as workspace_held,
-             coalesce(sum(amount_nano) filter (where api_key_id = ${h.keyId}), 0)::bigint as key_held
-      from credit_holds where workspace_id = ${h.workspaceId} and expires_at > now()
-    ), room as (
-      select account.balance_nano - held.workspace_held as workspace_available,
-             ${h.spendLimit}::bigint - held.key_held - coalesce(
-               (select spent_nano from key_spend where api_key_id = ${h.keyId} and period_start = ${h.periodStart.toISOString()}::timestamptz), 0
-             ) as key_remaining
-      from account, held
-    ), decision as (
-      select workspace_available, key_remaining,
-             least(workspace_available, coalesce(key_remaining, workspace_available)) as fits
-      from room
-    ), granted as (
-      select workspace_available, key_remaining,
-             case when fits >= ${h.minimum}::bigint
-               then least(fits, greatest(${h.need}::bigint, least(${h.target}::bigint, fits / 4)))
-               else 0 end as amount
-      from decision
-    ), upsert as (
-      insert into credit_holds (id, workspace_id, api_key_id, amount_nano, expires_at)
-      select ${h.holdId}, ${h.workspaceId}, ${h.keyId}, amount, now() + make_interval(secs => ${h.ttlSeconds})
-      from granted where amount > 0
-      on conflict (id) do update set
-        amount_nano = excluded.amount_nano
-          + case when credit_holds.expires_at > now() then credit_holds.amount_nano else 0 end,
-        expires_at = excluded.expires_at
-    )
-    select workspace_available::text as workspace_available, key_remaining::text as key_remaining, amount::text as amount
-    from granted
-  `);
+    select workspace_available::text as workspace_available, key_remaining::text as key_remaining, granted::text as amount
+    from extend_credit_hold(${h.holdId}, ${h.workspaceId}, ${h.keyId}, ${h.spendLimit}::bigint,
+      ${h.periodStart.toISOString()}::timestamptz, ${h.minimum}::bigint, ${h.need}::bigint, ${h.target}::bigint, ${h.ttlSeconds}::int)`);
   const [row] = rowsOf<{ workspace_available: string; key_remaining: string | null; amount: string }>(result);
   if (!row) return { kind: "no_account" };
   return {
@@ -83,19 +53,51 @@ export async function extendHold(db: Database, h: ExtendHold): Promise<ExtendRes
   };
 }
 
-/** Keeps live holds from expiring. */
-export async function renewHolds(db: Database, ids: string[], ttlSeconds: number) {
-  if (ids.length === 0) return;
-  await db
-    .update(creditHolds)
-    .set({ expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
-    .where(inArray(creditHolds.id, ids));
+/** JSON text of hold ids, for `jsonb_array_elements_text`. */
+const idList = (ids: string[]) => JSON.stringify(ids);
+
+/**
+ * Keeps live holds from expiring; returns the ids it renewed. A hold that
+ * already expired is not revived: other processes may have been granted its
+ * credit. Rows are locked in id order, as settlement locks them.
+ */
+export async function renewHolds(db: Database, ids: string[], ttlSeconds: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const result = await db.execute(sql`
+    with locked as (
+      select id from credit_holds
+      where id in (select value from jsonb_array_elements_text(${idList(ids)}::jsonb)) and expires_at > now()
+      order by id for update
+    )
+    update credit_holds as h set expires_at = now() + make_interval(secs => ${ttlSeconds})
+    from locked where h.id = locked.id
+    returning h.id`);
+  return new Set(rowsOf<{ id: string }>(result).map((row) => row.id));
 }
 
-/** Gives idle holds back to the workspace. */
+/** Shrinks holds by the given amounts: credit a process holds but does not need (rows locked in id order). */
+export async function shrinkHolds(db: Database, amounts: { id: string; amount: bigint }[]) {
+  if (amounts.length === 0) return;
+  const json = JSON.stringify(amounts.map(({ id, amount }) => ({ id, amount: amount.toString() })));
+  await db.execute(sql`
+    with spare as (
+      select * from jsonb_to_recordset(${json}::jsonb) as v(id text, amount bigint)
+    ), locked as (
+      select id from credit_holds where id in (select id from spare) order by id for update
+    )
+    update credit_holds as h set amount_nano = greatest(0, h.amount_nano - spare.amount)
+    from locked join spare on spare.id = locked.id
+    where h.id = locked.id`);
+}
+
+/** Gives idle holds back to the workspace (rows locked in id order, as settlement locks them). */
 export async function dropHolds(db: Database, ids: string[]) {
   if (ids.length === 0) return;
-  await db.delete(creditHolds).where(inArray(creditHolds.id, ids));
+  await db.execute(sql`
+    delete from credit_holds where id in (
+      select id from credit_holds where id in (select value from jsonb_array_elements_text(${idList(ids)}::jsonb))
+      order by id for update
+    )`);
 }
 
 /** Deletes holds that expired a while ago (left by a killed process); they already stopped counting. */

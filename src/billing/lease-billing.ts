@@ -4,7 +4,7 @@ import type { TokenUsage } from "../providers/types.ts";
 import { randomBase62 } from "../util/random.ts";
 import type { AdmissionRequest, Billing, Reservation } from "./billing.ts";
 import { costOf } from "./cost.ts";
-import { dropHolds, extendHold, type ExtendResult, renewHolds, sweepExpiredHolds } from "./hold-store.ts";
+import { dropHolds, extendHold, type ExtendResult, renewHolds, shrinkHolds, sweepExpiredHolds } from "./hold-store.ts";
 import { periodStart } from "./limit-period.ts";
 import { creditRefusal, noBillingAccount, spendLimitRefusal } from "./refusal.ts";
 import { Settler } from "./settler.ts";
@@ -153,6 +153,7 @@ export class LeaseBilling implements Billing {
   private async extend(lease: Lease) {
     if (lease.extending) return;
     lease.extending = true;
+    let gaveBack = false;
     try {
       while (lease.queue.length > 0) {
         if (lease.validUntil !== 0 && !lease.usable(Date.now())) return this.moveToFreshLease(lease);
@@ -193,17 +194,38 @@ export class LeaseBilling implements Billing {
           lease.validUntil = sentAt + this.options.leaseTtlSeconds * 1000;
         }
         // Requests admitted from memory meanwhile may have used part of the grant: whoever still does not fit
-        // is refused only if the database had too little; otherwise it waits for the next round.
+        // is refused only if the database had too little; otherwise it waits for the next round. Before a
+        // refusal, this process's other leases on the workspace give back their spare credit, once.
         const short = result.granted < need;
+        const retry: boolean = short && !gaveBack && (await this.giveBackSpare(lease));
+        gaveBack ||= retry;
         for (const waiter of remaining) {
           if (this.tryTake(lease, waiter, sentAt)) continue;
-          if (short) waiter.reject(refusal(waiter, result, lease, sentAt));
+          if (short && !retry) waiter.reject(refusal(waiter, result, lease, sentAt));
           else lease.queue.push(waiter);
         }
       }
     } finally {
       lease.extending = false;
     }
+  }
+
+  /**
+   * Shrinks this process's other leases on the lease's workspace to what
+   * their requests in flight need, so a refusal never counts credit that
+   * only sits in a lease. Returns whether any credit was given back.
+   */
+  private async giveBackSpare(lease: Lease): Promise<boolean> {
+    const spare: { id: string; amount: bigint }[] = [];
+    for (const other of this.leases.values()) {
+      if (other === lease || other.workspaceId !== lease.workspaceId || other.extending || other.available <= 0n) continue;
+      spare.push({ id: other.id, amount: other.available });
+      other.total -= other.available;
+      other.available = 0n;
+    }
+    if (spare.length === 0) return false;
+    await shrinkHolds(this.db, spare).catch((error) => console.error("billing: giving back spare credit failed:", String(error)));
+    return true;
   }
 
   /** The lease expired (renewals failed): its waiters start over on a new hold. */
@@ -237,12 +259,15 @@ export class LeaseBilling implements Billing {
       }
     }
     try {
-      await renewHolds(
+      const renewed = await renewHolds(
         this.db,
         renew.map((lease) => lease.id),
         this.options.leaseTtlSeconds,
       );
-      for (const lease of renew) lease.validUntil = now + this.options.leaseTtlSeconds * 1000;
+      for (const lease of renew) {
+        // A hold that expired (the process was paused, the database unreachable) is void: start afresh.
+        lease.validUntil = renewed.has(lease.id) ? now + this.options.leaseTtlSeconds * 1000 : 1;
+      }
       await dropHolds(this.db, drop);
       await sweepExpiredHolds(this.db);
     } catch (error) {
@@ -266,6 +291,7 @@ const hasTokens = (usage: TokenUsage) => usage.promptTokens > 0 || usage.complet
 
 class LeaseReservation implements Reservation {
   private done = false;
+  private cost = 0n;
   private readonly periodStart: Date;
 
   constructor(
@@ -278,13 +304,21 @@ class LeaseReservation implements Reservation {
   }
 
   settle(usage: TokenUsage, estimated: boolean): bigint {
-    const cost = costOf(usage, this.request.model.prices);
-    if (this.done) return cost;
+    if (this.done) return this.cost;
+    let cost: bigint;
+    try {
+      cost = costOf(usage, this.request.model.prices);
+    } catch (error) {
+      // Malformed counts (not integers) must not strand the hold.
+      this.release();
+      throw error;
+    }
     if (!hasTokens(usage)) {
       this.release();
       return cost;
     }
     this.done = true;
+    this.cost = cost;
     const lease = this.lease;
     const used = cost < this.estimate ? cost : this.estimate;
     lease.available += this.estimate - used;

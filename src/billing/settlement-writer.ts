@@ -28,9 +28,9 @@ export interface Settlement {
  * Idempotent by request id: a request already recorded (a retried batch
  * whose first commit succeeded unseen) changes nothing the second time.
  *
- * Lock order is account rows (sorted), then holds: the same order as a lease
- * extension (hold-store.ts), so settlements and extensions, in any number of
- * processes, never deadlock.
+ * Lock order is account rows (sorted), then holds (sorted): the order of a
+ * lease extension and of hold renewal (hold-store.ts), so they cannot
+ * deadlock each other, in any number of processes.
  */
 export async function writeSettlements(db: Database, batch: Settlement[]) {
   const rows = batch.map((s) => ({
@@ -90,8 +90,13 @@ export async function writeSettlements(db: Database, batch: Settlement[]) {
     );
     if (settled.length === 0) return;
     await tx.execute(sql`
-      update credit_holds as h set amount_nano = greatest(0, h.amount_nano - v.used)
-      from jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) as v(hold_id text, used bigint)
-      where h.id = v.hold_id`);
+      with used as (
+        select * from jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) as v(hold_id text, used bigint)
+      ), locked as (
+        select id from credit_holds where id in (select hold_id from used) order by id for update
+      )
+      update credit_holds as h set amount_nano = greatest(0, h.amount_nano - used.used)
+      from locked join used on used.hold_id = locked.id
+      where h.id = locked.id`);
   });
 }

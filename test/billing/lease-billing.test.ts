@@ -48,3 +48,12 @@ test("requests admitted from memory while a lease grows do not turn a waiting re
   for (const reservation of [first, admitted, ...small]) reservation.release();
   expect(billing.stats().inFlight).toBe(0);
 });
+
+test("a settlement with malformed token counts releases the hold instead of stranding it", async () => {
+  const { workspace, keyRow } = await newTenant(1_000_000_000n);
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const reservation = await billing.admit({ requestId: `req_bad_${workspace.id}`, principal, model, worstCase: { inputTokens: 10, outputTokens: 0 } });
+  const malformed = { promptTokens: 1.5, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  expect(() => reservation.settle(malformed, false)).toThrow();
+  expect(billing.stats().inFlight).toBe(0);
+});
