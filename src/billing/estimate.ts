@@ -37,6 +37,9 @@ function remoteImages(req: ChatCompletionRequest): number {
 
 const CHARS_PER_TOKEN = 4;
 
+/** The one estimate used wherever a provider gave no count: a token per 4 characters (or bytes), rounded up. */
+export const estimateTokens = (length: number) => Math.ceil(length / CHARS_PER_TOKEN);
+
 /**
  * Usage for a request cut short: the provider's own numbers where it sent
  * them, else an estimate of one token per 4 characters (input: the request
@@ -48,7 +51,7 @@ export function usageSoFar(
   bodyBytes: number,
   outputChars: number,
 ): { usage: TokenUsage; estimated: boolean } {
-  const outputEstimate = Math.ceil(outputChars / CHARS_PER_TOKEN);
+  const outputEstimate = estimateTokens(outputChars);
   if (reported && reported.promptTokens > 0 && reported.completionTokens >= outputEstimate) {
     return { usage: reported, estimated: false };
   }
@@ -56,7 +59,7 @@ export function usageSoFar(
   return {
     usage: {
       ...base,
-      promptTokens: base.promptTokens > 0 ? base.promptTokens : Math.ceil(bodyBytes / CHARS_PER_TOKEN),
+      promptTokens: base.promptTokens > 0 ? base.promptTokens : estimateTokens(bodyBytes),
       completionTokens: Math.max(base.completionTokens, outputEstimate),
     },
     estimated: true,

@@ -100,15 +100,11 @@ export class LeaseBilling implements Billing {
     await dropHolds(this.db, ids).catch((error) => console.error("billing: could not release holds:", String(error)));
   }
 
-  /** Requests in flight and settlements not yet written, across all keys (tests, shutdown). */
-  stats() {
-    let inFlight = 0;
-    let reserved = 0n;
-    for (const lease of this.leases.values()) {
-      inFlight += lease.inFlight;
-      reserved += lease.total - lease.available;
-    }
-    return { inFlight, reserved, unwritten: this.settler.pending, leases: this.leases.size };
+  /** Requests admitted and not yet settled or released, across all keys. */
+  inFlight(): number {
+    let count = 0;
+    for (const lease of this.leases.values()) count += lease.inFlight;
+    return count;
   }
 
   /** Waits until every queued settlement is written (tests). */

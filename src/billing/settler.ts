@@ -27,10 +27,6 @@ export class Settler {
     private readonly intervalMs: number,
   ) {}
 
-  get pending(): number {
-    return this.queue.length;
-  }
-
   enqueue(settlement: QueuedSettlement) {
     this.queue.push(settlement);
     if (this.queue.length >= MAX_BATCH) this.kick();

@@ -1,7 +1,8 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Billing, Reservation } from "../billing/billing.ts";
 import { chatWorstCase, usageSoFar } from "../billing/estimate.ts";
-import { formatUsd, nanoToUsdNumber } from "../billing/money.ts";
+import { billedJsonResponse } from "../billing/billed-response.ts";
+import { nanoToUsdNumber } from "../billing/money.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { CatalogModel, ProviderName } from "../catalog/model.ts";
 import { ApiError } from "../errors.ts";
@@ -70,13 +71,7 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
     const usage = withCacheWrites(result.usage, prepared);
     const cost = reservation.settle(usage, false);
     const completion = toChatCompletion({ ...result, usage }, newCompletionMeta(model.id), nanoToUsdNumber(cost));
-    return new Response(JSON.stringify(completion), {
-      headers: {
-        "content-type": "application/json",
-        "x-opentoken-cost-usd": formatUsd(cost),
-        "server-timing": serverTiming(ctx.startedAt, upstreamMs),
-      },
-    });
+    return billedJsonResponse(completion, cost, ctx.startedAt, upstreamMs);
   } finally {
     reservation.release();
   }

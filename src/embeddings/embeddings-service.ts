@@ -1,6 +1,7 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Billing } from "../billing/billing.ts";
-import { formatUsd, nanoToUsdNumber } from "../billing/money.ts";
+import { billedJsonResponse } from "../billing/billed-response.ts";
+import { nanoToUsdNumber } from "../billing/money.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { CatalogModel, ProviderName } from "../catalog/model.ts";
 import { toEmbeddingList } from "../openai/build-embedding-list.ts";
@@ -9,7 +10,6 @@ import { ZERO_USAGE } from "../openai/usage.ts";
 import type { EmbeddingAdapter, EmbeddingBatch, EmbeddingCall } from "../providers/embedding-adapter.ts";
 import { googleEmbeddingAdapter } from "../providers/google/embeddings/index.ts";
 import type { Upstream } from "../providers/upstream-client.ts";
-import { serverTiming } from "../util/server-timing.ts";
 import { readInputs } from "./read-inputs.ts";
 import { embeddingsUnsupported, resolveEmbeddingModel } from "./resolve-embedding-model.ts";
 import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts";
@@ -67,14 +67,8 @@ export async function createEmbeddings(
       model.id,
       { prompt_tokens: promptTokens, total_tokens: promptTokens, cost: nanoToUsdNumber(cost) },
     );
-    return new Response(JSON.stringify(list), {
-      headers: {
-        "content-type": "application/json",
-        "x-opentoken-cost-usd": formatUsd(cost),
-        // upstream = the wall time of the concurrent calls, from the first sent to the last answered.
-        "server-timing": serverTiming(context.startedAt, upstreamMs),
-      },
-    });
+    // upstream = the wall time of the concurrent calls, from the first sent to the last answered.
+    return billedJsonResponse(list, cost, context.startedAt, upstreamMs);
   } finally {
     reservation.release();
   }

@@ -1,3 +1,5 @@
+import { estimateTokens } from "../billing/estimate.ts";
+
 /**
  * Token counts the gateway works out itself, for providers that report none
  * (text-embedding-004 and gemini-embedding-001 return no usage; reference C.12).
@@ -23,6 +25,6 @@ export function worstCaseInputTokens(inputs: readonly string[]): number {
  */
 export function estimatePromptTokens(inputs: readonly string[]): number {
   let tokens = 0;
-  for (const text of inputs) tokens += Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 4));
+  for (const text of inputs) tokens += Math.max(1, estimateTokens(Buffer.byteLength(text, "utf8")));
   return tokens;
 }

@@ -113,7 +113,7 @@ test("F3: another key's idle spare lease makes a request fail with a false 402 a
   const first = await billing.admit(request(p1, 120_000));
   first.settle(usage(1_000), false);
   await billing.flush();
-  expect(billing.stats().inFlight).toBe(0);
+  expect(billing.inFlight()).toBe(0);
   // Nothing in flight, balance $0.199: a $0.12 request fits the documented rule
   // (balance minus the credit held for requests in flight).
   let error: any;
