@@ -44,7 +44,7 @@ const request = (principal: AdmissionRequest["principal"], inputTokens: number):
   worstCase: { inputTokens, outputTokens: 0 },
 });
 
-test("F1: two concurrent lease extensions on one workspace must not both grant the same free credit", async () => {
+test("two concurrent lease extensions on one workspace never grant the same free credit", async () => {
   // Balance $1 (1e9 nano). Two keys of the same workspace each ask for a request reserving $0.60.
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
   const { row: key2 } = await createApiKey(db, workspace.id);
@@ -73,7 +73,7 @@ test("F1: two concurrent lease extensions on one workspace must not both grant t
   expect(state.balance!).toBeGreaterThanOrEqual(0n);
 });
 
-test("F2: a hold that expired (and was swept) while its process was paused is not revived as a phantom lease", async () => {
+test("a hold that expired (and was swept) while its process was paused is not revived as a lease", async () => {
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
   const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
   const billing = newBilling();
@@ -102,7 +102,7 @@ test("F2: a hold that expired (and was swept) while its process was paused is no
   expect(sameLease).toBe(false);
 });
 
-test("F3: another key's idle spare lease makes a request fail with a false 402 although nothing is in flight", async () => {
+test("another key's idle spare lease in the same process does not cause a false 402", async () => {
   // Balance $0.20; each key sends one request whose worst case is $0.12 (and which really costs $0.001).
   const { workspace, keyRow } = await newTenant(200_000_000n);
   const { row: key2 } = await createApiKey(db, workspace.id);
@@ -127,7 +127,7 @@ test("F3: another key's idle spare lease makes a request fail with a false 402 a
   expect(error).toBeUndefined();
 });
 
-test("F1b: same race without any artificial lock: 20 keys of one workspace, each reserving $0.60 of a $1 balance", async () => {
+test("without any artificial lock: 20 keys of one workspace each asking for $0.60 of a $1 balance, one is admitted", async () => {
  let worst = 0;
  for (let round = 0; round < 10; round++) {
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
@@ -145,4 +145,32 @@ test("F1b: same race without any artificial lock: 20 keys of one workspace, each
   worst = Math.max(worst, admitted);
  }
   expect(worst).toBe(1);
+});
+
+test("requests admitted from memory while a lease grows do not turn a waiting request into a false 402", async () => {
+  // E = one small request's reservation (1,000,000 nano-USD); the balance is 1,000 E.
+  const { workspace, keyRow } = await newTenant(1_000_000_000n);
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const billing = newBilling();
+
+  // The first admission gets a quarter of the free credit: a lease of 250 E, 249 E left after it.
+  const first = await billing.admit(request(principal, 1_000));
+  // A 300 E request must grow the lease (by at most a quarter of the 750 E still free); while that round
+  // trip is in flight, 249 small requests drain the lease from memory, so the grant alone no longer covers it.
+  const large = billing.admit(request(principal, 300_000));
+  const small = await Promise.all(Array.from({ length: 249 }, () => billing.admit(request(principal, 1_000))));
+  const admitted = await large;
+
+  for (const reservation of [first, admitted, ...small]) reservation.release();
+  expect(billing.inFlight()).toBe(0);
+});
+
+test("a settlement with malformed token counts releases the hold instead of stranding it", async () => {
+  const { workspace, keyRow } = await newTenant(1_000_000_000n);
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const billing = newBilling();
+  const reservation = await billing.admit(request(principal, 10));
+  const malformed = { ...usage(0), promptTokens: 1.5 };
+  expect(() => reservation.settle(malformed, false)).toThrow();
+  expect(billing.inFlight()).toBe(0);
 });

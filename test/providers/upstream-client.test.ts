@@ -252,6 +252,24 @@ describe("open (streaming) replays every recorded fixture", () => {
   });
 });
 
+/** Both a non-streaming and a streaming call fail with 503 no_supplier and `message`; returns the two errors. */
+async function expectNoSupplier(upstream: ReturnType<typeof createUpstream>, provider: "google" | "anthropic", message: string) {
+  const { adapter } = stubAdapter(provider);
+  const errors: ApiError[] = [];
+  for (const attempt of [
+    upstream.send(provider, adapter, callFor(provider, false), signal()),
+    upstream.open(provider, adapter, callFor(provider, true), signal()),
+  ]) {
+    const error = await rejection(attempt);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).code).toBe("no_supplier");
+    expect((error as ApiError).message).toBe(message);
+    errors.push(error as ApiError);
+  }
+  return errors;
+}
+
 describe("failures", () => {
   for (const provider of ["google", "anthropic"] as const) {
     test(`${provider}: no API key → 503 no_supplier before any I/O`, async () => {
@@ -265,17 +283,7 @@ describe("failures", () => {
           }) as unknown as typeof fetch,
         },
       );
-      const { adapter } = stubAdapter(provider);
-      for (const attempt of [
-        upstream.send(provider, adapter, callFor(provider, false), signal()),
-        upstream.open(provider, adapter, callFor(provider, true), signal()),
-      ]) {
-        const error = await rejection(attempt);
-        expect(error).toBeInstanceOf(ApiError);
-        expect((error as ApiError).status).toBe(503);
-        expect((error as ApiError).code).toBe("no_supplier");
-        expect((error as ApiError).message).toBe(`no supplier is configured for provider "${provider}"`);
-      }
+      await expectNoSupplier(upstream, provider, `no supplier is configured for provider "${provider}"`);
       expect(fetched).toBe(0);
       expect(serverFor(provider).requests).toHaveLength(0);
     });
@@ -323,16 +331,7 @@ describe("failures", () => {
       config({ GOOGLE_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
     );
     for (const provider of ["google", "anthropic"] as const) {
-      const { adapter } = stubAdapter(provider);
-      for (const attempt of [
-        upstream.send(provider, adapter, callFor(provider, false), signal()),
-        upstream.open(provider, adapter, callFor(provider, true), signal()),
-      ]) {
-        const error = await rejection(attempt);
-        expect(error).toBeInstanceOf(ApiError);
-        expect((error as ApiError).status).toBe(503);
-        expect((error as ApiError).code).toBe("no_supplier");
-        expect((error as ApiError).message).toBe(`${provider} could not be reached`);
+      for (const error of await expectNoSupplier(upstream, provider, `${provider} could not be reached`)) {
         expectNoLeak(error, port, gemini.apiKey, anthropic.apiKey);
       }
     }
