@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
+import type { Workspace } from "../workspaces/workspaces.ts";
 import type { ParsedArgs } from "./args.ts";
 
 export interface CliContext {
@@ -7,6 +8,8 @@ export interface CliContext {
   print(text: string): void;
   /** Opens the configured database with migrations applied, runs `fn`, closes it. */
   withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T>;
+  /** `withDatabase` for commands on one workspace, named by name or id ("not found" is a user error). */
+  withWorkspace<T>(nameOrId: string, fn: (db: Database, workspace: Workspace) => Promise<T>): Promise<T>;
 }
 
 export interface Command {

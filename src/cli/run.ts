@@ -1,6 +1,7 @@
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/client.ts";
 import { UserError } from "../errors.ts";
+import { findWorkspace } from "../workspaces/workspaces.ts";
 import { parseArgs } from "./args.ts";
 import type { CliContext, Command } from "./command.ts";
 import { creditAdd } from "./commands/credit.ts";
@@ -71,18 +72,20 @@ export async function runCli(argv: string[], print = (text: string) => console.l
       return 0;
     }
     const config = loadConfig();
+    const withDatabase: CliContext["withDatabase"] = async (fn) => {
+      const database = await openDatabase(config);
+      try {
+        await database.migrate();
+        return await fn(database.db);
+      } finally {
+        await database.close();
+      }
+    };
     const context: CliContext = {
       config,
       print,
-      async withDatabase(fn) {
-        const database = await openDatabase(config);
-        try {
-          await database.migrate();
-          return await fn(database.db);
-        } finally {
-          await database.close();
-        }
-      },
+      withDatabase,
+      withWorkspace: (nameOrId, fn) => withDatabase(async (db) => fn(db, await findWorkspace(db, nameOrId))),
     };
     await command.run(args, context);
     return 0;

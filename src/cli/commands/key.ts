@@ -2,7 +2,6 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../../auth/keys.ts";
 import { LIMIT_RESETS, type LimitReset } from "../../billing/limit-period.ts";
 import { formatUsd, parseUsd } from "../../billing/money.ts";
 import { UserError } from "../../errors.ts";
-import { findWorkspace } from "../../workspaces/workspaces.ts";
 import { type Command, flag } from "../command.ts";
 import { formatTable, formatTime } from "../table.ts";
 
@@ -27,7 +26,7 @@ export const keyCreate: Command = {
   usage: "key create <workspace> [--name <n>] [--spend-limit <usd> [--limit-reset daily|weekly|monthly]] [--expires <ISO-8601 time>]",
   summary: "Issue an API key; the full key is printed once and never again. A spend limit is lifetime unless it resets (UTC)",
   valueFlags: ["name", "spend-limit", "limit-reset", "expires"],
-  async run(args, { withDatabase, print }) {
+  async run(args, { withWorkspace, print }) {
     const [workspaceName] = args.positionals;
     if (!workspaceName) throw new UserError("missing <workspace>");
     const limit = flag(args, "spend-limit");
@@ -37,10 +36,7 @@ export const keyCreate: Command = {
       limitReset: parseLimitReset(flag(args, "limit-reset"), limit !== undefined),
       expiresAt: parseExpiry(flag(args, "expires")),
     };
-    const { key, row } = await withDatabase(async (db) => {
-      const workspace = await findWorkspace(db, workspaceName);
-      return createApiKey(db, workspace.id, options);
-    });
+    const { key, row } = await withWorkspace(workspaceName, (db, workspace) => createApiKey(db, workspace.id, options));
     print(key);
     print(`key id ${row.id} for workspace ${workspaceName}: store the key now, it cannot be shown again`);
   },
@@ -50,11 +46,11 @@ export const keyList: Command = {
   name: "key list",
   usage: "key list [<workspace>]",
   summary: "List keys (prefixes only, never full keys)",
-  async run(args, { withDatabase, print }) {
+  async run(args, { withDatabase, withWorkspace, print }) {
     const [workspaceName] = args.positionals;
-    const rows = await withDatabase(async (db) =>
-      listApiKeys(db, workspaceName ? (await findWorkspace(db, workspaceName)).id : undefined),
-    );
+    const rows = await (workspaceName
+      ? withWorkspace(workspaceName, (db, workspace) => listApiKeys(db, workspace.id))
+      : withDatabase((db) => listApiKeys(db)));
     const status = (row: (typeof rows)[number]) =>
       row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= new Date() ? "expired" : "active";
     print(

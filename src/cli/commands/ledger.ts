@@ -2,7 +2,6 @@ import { listLedger } from "../../billing/ledger.ts";
 import { verifyLedgers } from "../../billing/ledger-verify.ts";
 import { formatUsd } from "../../billing/money.ts";
 import { UserError } from "../../errors.ts";
-import { findWorkspace } from "../../workspaces/workspaces.ts";
 import { type Command, flag } from "../command.ts";
 import { formatTable, formatTime } from "../table.ts";
 
@@ -11,12 +10,12 @@ export const ledger: Command = {
   usage: "ledger <workspace> [--limit <n>]",
   summary: "The workspace's ledger entries (credits and debits), newest first",
   valueFlags: ["limit"],
-  async run(args, { withDatabase, print }) {
+  async run(args, { withWorkspace, print }) {
     const [workspaceName] = args.positionals;
     if (!workspaceName) throw new UserError("missing <workspace>");
     const limit = Number(flag(args, "limit") ?? 100);
     if (!Number.isInteger(limit) || limit <= 0) throw new UserError("--limit must be a positive integer");
-    const entries = await withDatabase(async (db) => listLedger(db, (await findWorkspace(db, workspaceName)).id, limit));
+    const entries = await withWorkspace(workspaceName, (db, workspace) => listLedger(db, workspace.id, limit));
     print(
       formatTable(
         ["TIME", "KIND", "AMOUNT_USD", "REQUEST", "NOTE"],

@@ -1,7 +1,6 @@
 import { formatUsd } from "../../billing/money.ts";
 import { USAGE_GROUPINGS, type UsageGrouping, usageTotals } from "../../billing/usage-report.ts";
 import { UserError } from "../../errors.ts";
-import { findWorkspace } from "../../workspaces/workspaces.ts";
 import { type Command, flag } from "../command.ts";
 import { formatTable } from "../table.ts";
 
@@ -30,12 +29,12 @@ export const usage: Command = {
   usage: "usage <workspace> [--since <time|24h|7d>] [--by model|key|day]",
   summary: "Token and cost totals from the workspace's usage records",
   valueFlags: ["since", "by"],
-  async run(args, { withDatabase, print }) {
+  async run(args, { withWorkspace, print }) {
     const [workspaceName] = args.positionals;
     if (!workspaceName) throw new UserError("missing <workspace>");
     const since = parseSince(flag(args, "since"));
     const by = parseGrouping(flag(args, "by"));
-    const rows = await withDatabase(async (db) => usageTotals(db, (await findWorkspace(db, workspaceName)).id, { since, by }));
+    const rows = await withWorkspace(workspaceName, (db, workspace) => usageTotals(db, workspace.id, { since, by }));
     print(
       formatTable(
         [by ? by.toUpperCase() : "TOTAL", "REQUESTS", "PROMPT", "COMPLETION", "CACHE_READ", "CACHE_WRITE", "REASONING", "COST_USD", "ESTIMATED"],
