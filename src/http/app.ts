@@ -44,9 +44,9 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
     .onParse(({ request, contentType }) =>
       contentType.startsWith("application/json") ? parseJsonBody(request, config.maxBodyBytes) : undefined,
     )
-    .onError(({ code, error, set }) => {
+    .onError(({ code, error, set, request }) => {
       const requestId = String(set.headers["x-request-id"] ?? newRequestId());
-      return errorResponse(toApiError(code, error, requestId), requestId);
+      return errorResponse(toApiError(code, error, requestId, request.signal.aborted), requestId);
     })
     .use(docs)
     .use(healthRoutes)

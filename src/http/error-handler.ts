@@ -3,6 +3,9 @@ import { ApiError, invalidRequest } from "../errors.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/** nginx's 499: the client closed the request before the reply. */
+const CLIENT_CLOSED = new ApiError(499, "invalid_request_error", "client_closed", "the client closed the request");
+
 export function errorResponse(error: ApiError, requestId: string): Response {
   return new Response(JSON.stringify(error.toEnvelope()), {
     status: error.status,
@@ -15,8 +18,10 @@ export function errorResponse(error: ApiError, requestId: string): Response {
  * Unexpected errors become a 500 that names the request id and nothing else;
  * the details go to the log under that id.
  */
-export function toApiError(code: string | number, error: unknown, requestId: string): ApiError {
+export function toApiError(code: string | number, error: unknown, requestId: string, clientGone = false): ApiError {
   if (error instanceof ApiError) return error;
+  // The client disconnected and the work it started was aborted: nobody reads this reply, nothing went wrong here.
+  if (clientGone) return CLIENT_CLOSED;
   // Elysia wraps whatever a body parser throws (e.g. our 413) in a ParseError.
   if (error instanceof Error && error.cause instanceof ApiError) return error.cause;
   switch (code) {

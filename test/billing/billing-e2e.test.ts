@@ -93,6 +93,53 @@ test("a stream's final usage chunk carries the cost, and cache reads are billed 
   expect(state.balance).toBe(state.ledgerSum);
 });
 
+test("cache writes are billed at the cache-write price; the system breakpoint reaches Anthropic", async () => {
+  const { workspaceId, client } = await tenant();
+  anthropic.setNext({ fixture: "anthropic-issue-5942-cache-write.chunks.txt" });
+  const system = { role: "system", content: [{ type: "text", text: "A long manual…", cache_control: { type: "ephemeral" } }] };
+  const stream = await client.chat.completions.create({
+    model: "anthropic/claude-sonnet-4-6",
+    messages: [system as unknown as OpenAI.ChatCompletionSystemMessageParam, ...hello],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let usage: (OpenAI.CompletionUsage & { cost?: number; prompt_tokens_details?: { cache_write_tokens?: number } }) | undefined;
+  for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+
+  expect(anthropic.lastRequest()!.body.system).toEqual([{ type: "text", text: "A long manual…", cache_control: { type: "ephemeral" } }]);
+  // 3 input × $3/M + 18,639 cache writes × $3.75/M + 1 output × $15/M = 69,920,250 nano-USD
+  expect(usage?.prompt_tokens_details?.cache_write_tokens).toBe(18_639);
+  expect(usage?.cost).toBe(0.06992025);
+  const state = await settled(workspaceId);
+  expect(state.records[0]).toMatchObject({ promptTokens: 18_642, cacheWriteTokens: 18_639, cachedTokens: 0, cost: 69_920_250n });
+});
+
+test("a non-streaming request the client abandons is not billed and releases its reservation", async () => {
+  const { workspaceId, client } = await tenant();
+  gemini.setNext({ fixture: "google-text.json", delayMs: 1_000 });
+  const controller = new AbortController();
+  const logged: unknown[] = [];
+  const originalError = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const pending = client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }, { signal: controller.signal });
+    while (gemini.requests.length === 0) await Bun.sleep(5);
+    controller.abort();
+    expect(await pending.then(() => "completed", () => "aborted")).toBe("aborted");
+    await gemini.waitForDisconnect();
+    await Bun.sleep(50);
+  } finally {
+    console.error = originalError;
+  }
+  // A client going away is not a gateway failure: nothing is logged as unexpected.
+  expect(logged).toEqual([]);
+
+  const state = await settled(workspaceId);
+  expect(state.records).toHaveLength(0);
+  expect(state.balance).toBe(10n * USD);
+  expect(gateway.billing.inFlight()).toBe(0);
+});
+
 test("a stream the client abandons is billed for the usage known then, marked estimated", async () => {
   const { workspaceId, client } = await tenant();
   let resume!: () => void;

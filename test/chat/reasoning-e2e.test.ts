@@ -51,3 +51,21 @@ test("google: reasoning tokens are reported and included in completion_tokens", 
   expect(completion.usage!.completion_tokens_details!.reasoning_tokens).toBe(usage.thoughtsTokenCount);
   expect(completion.usage!.completion_tokens).toBe(usage.candidatesTokenCount + usage.thoughtsTokenCount);
 });
+
+test("google: reasoning.exclude keeps the model thinking but returns no reasoning text; its tokens are still reported", async () => {
+  gemini.setNext({ fixture: "google-reasoning-gemini3.json" });
+  const completion: any = await client.chat.completions.create({
+    model: "google/gemini-3-flash",
+    messages: ask,
+    reasoning: { effort: "low", exclude: true },
+  } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  const sent = gemini.lastRequest()!.body;
+  expect(sent.generationConfig.thinkingConfig.thinkingLevel.toLowerCase()).toBe("low");
+  expect(sent.generationConfig.thinkingConfig.includeThoughts).toBe(false);
+  const message = completion.choices[0].message;
+  expect(message.reasoning).toBeUndefined();
+  expect(message.content).toContain("strawb");
+  expect(completion.usage.completion_tokens_details.reasoning_tokens).toBe(
+    fixtureJson("google", "google-reasoning-gemini3.json").usageMetadata.thoughtsTokenCount,
+  );
+});
