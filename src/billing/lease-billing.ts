@@ -33,7 +33,6 @@ interface Waiter {
  */
 class Lease {
   readonly id = `hold_${randomBase62(20)}`;
-  total = 0n;
   available = 0n;
   /** Local time after which the database no longer counts the hold; 0 = none granted yet. */
   validUntil = 0;
@@ -185,7 +184,6 @@ export class LeaseBilling implements Billing {
           continue;
         }
         if (result.granted > 0n) {
-          lease.total += result.granted;
           lease.available += result.granted;
           lease.validUntil = sentAt + this.options.leaseTtlSeconds * 1000;
         }
@@ -216,7 +214,6 @@ export class LeaseBilling implements Billing {
     for (const other of this.leases.values()) {
       if (other === lease || other.workspaceId !== lease.workspaceId || other.extending || other.available <= 0n) continue;
       spare.push({ id: other.id, amount: other.available });
-      other.total -= other.available;
       other.available = 0n;
     }
     if (spare.length === 0) return false;
@@ -332,7 +329,6 @@ class LeaseReservation implements Reservation {
       holdUsed: used,
       periodStart: this.periodStart,
       onWritten() {
-        lease.total -= used;
         lease.unwritten--;
       },
     });
