@@ -15,7 +15,7 @@ afterAll(() => gateway.stop());
 
 /** The "Registered models" and "Embeddings" tables of the spec, parsed from its text. */
 function specModels() {
-  const text = readFileSync(resolve(import.meta.dir, "../../../shared/spec/models.txt"), "utf8");
+  const text = readFileSync(resolve(import.meta.dir, "../fixtures/spec/models.txt"), "utf8");
   const row = /^((?:google|anthropic)\/[\w.-]+?)(?:Google|Anthropic)\$([\d.]+)(?:\$([\d.]+)\$([\d.]+)\$([\d.]+))?$/gm;
   return [...text.matchAll(row)].map(([, id, input, output, cacheRead, cacheWrite]) => ({
     id: id!,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-/** The recorded provider payloads live in ../shared/fixtures beside the repo. */
-export const fixturesDir = process.env.OPENTOKEN_FIXTURES_DIR ?? resolve(import.meta.dir, "../../../shared/fixtures");
+/** The recorded provider payloads (provenance in test/fixtures/README.md). */
+export const fixturesDir = resolve(import.meta.dir, "../fixtures");
 
 export function fixtureText(provider: "google" | "anthropic", file: string): string {
   return readFileSync(resolve(fixturesDir, provider, file), "utf8");

@@ -1,5 +1,5 @@
 /**
- * Every recorded Anthropic payload in ../shared/fixtures/anthropic, translated
+ * Every recorded Anthropic payload in test/fixtures/anthropic, translated
  * out: parseResponse for bodies, the full StreamEvent list for streams,
  * mapError for the error body. Expected values are written out by hand.
  */
