@@ -4,12 +4,10 @@ import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatDeps } from "../chat/chat-service.ts";
 import type { EmbeddingsDeps } from "../embeddings/embeddings-service.ts";
 import type { Config } from "../config.ts";
-import { bodyTooLarge, parseJsonBody } from "./body-parser.ts";
-import { authentication } from "./auth.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
-import { newRequestId } from "./request-id.ts";
-import { markStart } from "./request-start.ts";
+import { bodyTooLarge, isJsonContentType, readJsonBody, unsupportedMediaType } from "./json-body.ts";
+import { newRequestContext, requestContext } from "./request-context.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { embeddingRoutes } from "./routes/embeddings.ts";
@@ -23,34 +21,41 @@ export interface AppDeps {
   embeddings: EmbeddingsDeps;
 }
 
+/** Paths that need a customer key; checked from the headers before any byte of the body is read. */
+const isCustomerPath = (path: string) => path.startsWith("/v1/");
+
 export function createApp({ config, catalog, authenticator, chat, embeddings }: AppDeps) {
   const tooLarge = bodyTooLarge(config.maxBodyBytes);
 
-  const v1 = new Elysia({ name: "v1" })
-    .use(authentication(authenticator))
-    .use(modelRoutes(catalog))
-    .use(chatRoutes(chat, authenticator))
-    .use(embeddingRoutes(embeddings, authenticator));
-
-  // Bun's own limit answers with a bare 413; the gateway enforces its limit itself (body-parser.ts).
-  return new Elysia({ serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })
-    .onRequest(({ request, set }) => {
-      markStart(request);
-      const requestId = newRequestId();
-      set.headers["x-request-id"] = requestId;
-      const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > config.maxBodyBytes) return errorResponse(tooLarge, requestId);
+  // normalize: false — Elysia's default "normalize" rewrites a body to fit the schema before checking it
+  // (a string where an object belongs became {"0": "x"} and passed); the wire schemas are open objects instead.
+  // Bun's own body limit answers with a bare 413; the gateway enforces its limit itself (json-body.ts).
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })
+    .use(requestContext)
+    .onRequest(async (c) => {
+      const ctx = (c.ctx = newRequestContext(c.request));
+      c.set.headers["x-request-id"] = ctx.requestId;
+      const length = Number(c.request.headers.get("content-length") ?? 0);
+      if (length > config.maxBodyBytes) return errorResponse(tooLarge, ctx.requestId);
+      // Elysia's context carries the parsed path at run time; its PreContext type omits it.
+      if (isCustomerPath((c as unknown as { path: string }).path)) ctx.principal = await authenticator.authenticate(c.request.headers.get("authorization"));
     })
-    .onParse(({ request, contentType }) =>
-      contentType.startsWith("application/json") ? parseJsonBody(request, config.maxBodyBytes) : undefined,
-    )
-    .onError(({ code, error, set, request }) => {
-      const requestId = String(set.headers["x-request-id"] ?? newRequestId());
+    // Every body goes through here, whatever its content type, so none is read unbounded by a default parser.
+    .onParse(async ({ ctx, request }, contentType) => {
+      if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType);
+      const { value, bytes } = await readJsonBody(request, config.maxBodyBytes);
+      ctx.bodyBytes = bytes;
+      return value;
+    })
+    .onError(({ code, error, ctx, request }) => {
+      const requestId = ctx.requestId;
       return errorResponse(toApiError(code, error, requestId, request.signal.aborted), requestId);
     })
     .use(docs)
     .use(healthRoutes)
-    .use(v1);
+    .use(modelRoutes(catalog))
+    .use(chatRoutes(chat))
+    .use(embeddingRoutes(embeddings));
 }
 
 export type App = ReturnType<typeof createApp>;

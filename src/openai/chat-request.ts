@@ -1,5 +1,6 @@
 // Plain TypeBox: Elysia's `t` variants coerce numeric strings, which the OpenAI wire format does not allow.
 import { Type as t, type Static } from "@sinclair/typebox";
+import { OpenObject } from "./open-object.ts";
 
 /**
  * The OpenAI Chat Completions request (reference A.2/A.3). Objects stay open
@@ -9,16 +10,16 @@ import { Type as t, type Static } from "@sinclair/typebox";
  * the clear message instead.
  */
 
-const CacheControl = t.Object({
+const CacheControl = OpenObject({
   type: t.Literal("ephemeral"),
   ttl: t.Optional(t.String()),
 });
 
-export const ContentPart = t.Object({
+export const ContentPart = OpenObject({
   type: t.String({ examples: ["text", "image_url"] }),
   text: t.Optional(t.String()),
   image_url: t.Optional(
-    t.Object({
+    OpenObject({
       url: t.String(),
       detail: t.Optional(t.String()),
     }),
@@ -27,10 +28,10 @@ export const ContentPart = t.Object({
 });
 export type ContentPart = Static<typeof ContentPart>;
 
-export const ToolCall = t.Object({
+export const ToolCall = OpenObject({
   id: t.String(),
   type: t.Optional(t.Literal("function")),
-  function: t.Object({
+  function: OpenObject({
     name: t.String(),
     arguments: t.String(),
   }),
@@ -38,7 +39,7 @@ export const ToolCall = t.Object({
 export type ToolCall = Static<typeof ToolCall>;
 
 /** OpenRouter-style reasoning round-trip entries (reference B.2/B.3). */
-export const ReasoningDetail = t.Object({
+export const ReasoningDetail = OpenObject({
   type: t.String({ examples: ["reasoning.text", "reasoning.encrypted"] }),
   text: t.Optional(t.String()),
   summary: t.Optional(t.String()),
@@ -50,7 +51,7 @@ export const ReasoningDetail = t.Object({
 });
 export type ReasoningDetail = Static<typeof ReasoningDetail>;
 
-export const ChatMessage = t.Object({
+export const ChatMessage = OpenObject({
   role: t.Union([
     t.Literal("system"),
     t.Literal("developer"),
@@ -68,9 +69,9 @@ export const ChatMessage = t.Object({
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 
-export const ToolDefinition = t.Object({
+export const ToolDefinition = OpenObject({
   type: t.Literal("function"),
-  function: t.Object({
+  function: OpenObject({
     name: t.String({ minLength: 1, maxLength: 128 }),
     description: t.Optional(t.String()),
     parameters: t.Optional(t.Record(t.String(), t.Unknown())),
@@ -83,17 +84,17 @@ export const ToolChoice = t.Union([
   t.Literal("none"),
   t.Literal("auto"),
   t.Literal("required"),
-  t.Object({
+  OpenObject({
     type: t.Literal("function"),
-    function: t.Object({ name: t.String() }),
+    function: OpenObject({ name: t.String() }),
   }),
 ]);
 export type ToolChoice = Static<typeof ToolChoice>;
 
-export const ResponseFormat = t.Object({
+export const ResponseFormat = OpenObject({
   type: t.Union([t.Literal("text"), t.Literal("json_object"), t.Literal("json_schema")]),
   json_schema: t.Optional(
-    t.Object({
+    OpenObject({
       name: t.String(),
       description: t.Optional(t.String()),
       schema: t.Optional(t.Record(t.String(), t.Unknown())),
@@ -114,7 +115,7 @@ export const ReasoningEffort = t.Union([
 ]);
 export type ReasoningEffort = Static<typeof ReasoningEffort>;
 
-export const ChatCompletionRequest = t.Object(
+export const ChatCompletionRequest = OpenObject(
   {
     model: t.String({ minLength: 1, examples: ["google/gemini-3-flash"] }),
     messages: t.Array(ChatMessage, { minItems: 1 }),
@@ -130,7 +131,7 @@ export const ChatCompletionRequest = t.Object(
     user: t.Optional(t.String()),
     stream: t.Optional(t.Union([t.Boolean(), t.Null()])),
     stream_options: t.Optional(
-      t.Union([t.Object({ include_usage: t.Optional(t.Boolean()) }), t.Null()]),
+      t.Union([OpenObject({ include_usage: t.Optional(t.Boolean()) }), t.Null()]),
     ),
     response_format: t.Optional(ResponseFormat),
     tools: t.Optional(t.Array(ToolDefinition)),
@@ -138,7 +139,7 @@ export const ChatCompletionRequest = t.Object(
     parallel_tool_calls: t.Optional(t.Boolean()),
     reasoning_effort: t.Optional(ReasoningEffort),
     reasoning: t.Optional(
-      t.Object({
+      OpenObject({
         effort: t.Optional(ReasoningEffort),
         max_tokens: t.Optional(t.Integer({ minimum: 0 })),
         exclude: t.Optional(t.Boolean()),

@@ -1,5 +1,6 @@
 // Plain TypeBox: Elysia's `t` variants coerce numeric strings, which the OpenAI wire format does not allow.
 import { Type as t, type Static } from "@sinclair/typebox";
+import { OpenObject } from "./open-object.ts";
 
 /** The most inputs one request may carry (OpenAI's own limit, reference A.7). */
 export const MAX_EMBEDDING_INPUTS = 2048;
@@ -9,7 +10,7 @@ export const MAX_EMBEDDING_INPUTS = 2048;
  * token-id forms so that they reach the service, which rejects them with a
  * clear message instead of TypeBox's "Expected union value".
  */
-export const EmbeddingRequest = t.Object(
+export const EmbeddingRequest = OpenObject(
   {
     model: t.String({ minLength: 1, examples: ["google/text-embedding-004"] }),
     input: t.Union(

@@ -110,3 +110,27 @@ test("keys are stored hashed: the database never holds the secret", async () => 
   expect(key).toMatch(/^sk-optk-[0-9A-Za-z]{40}$/);
   expect(keyRow.prefix.length).toBeLessThan(16);
 });
+
+test("an unauthenticated request is answered from its headers: a 100 MB body is never read", async () => {
+  const total = 100 * 1024 * 1024;
+  const chunk = new Uint8Array(64 * 1024).fill(120);
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= total) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  const rssBefore = process.memoryUsage().rss;
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body,
+  });
+  expect(response.status).toBe(401);
+  expect(((await response.json()) as any).error.code).toBe("missing_auth");
+  // What the sockets and fetch's own buffers took, far from the whole body.
+  expect(pulled).toBeLessThan(16 * 1024 * 1024);
+  expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Authenticator } from "../../src/auth/authenticator.ts";
 import { createApp } from "../../src/http/app.ts";
+import { MAX_JSON_DEPTH } from "../../src/http/json-body.ts";
 import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 let gateway: TestGateway;
@@ -54,6 +55,42 @@ test("a schema violation → 400 (not Elysia's 422) naming the field", async () 
     "invalid_request",
   );
   expect(badTemperature.param).toBe("temperature");
+});
+
+test("a value of the wrong type for an object field → 400 naming it, never reshaped to fit", async () => {
+  const base = { model: "google/gemini-3-flash", messages: [{ role: "user", content: "hi" }] };
+  const cases: [Record<string, unknown>, string][] = [
+    [{ reasoning: "x" }, "reasoning"],
+    [{ stream_options: 5 }, "stream_options"],
+    [{ logit_bias: true }, "logit_bias"],
+    [{ response_format: { type: "json_schema", json_schema: { name: "a", schema: [] } } }, "response_format.json_schema.schema"],
+    [{ tools: [{ type: "function", function: { name: "f", parameters: "x" } }] }, "tools.0.function.parameters"],
+  ];
+  for (const [extra, param] of cases) {
+    const error = await expectEnvelope(await post(JSON.stringify({ ...base, ...extra })), 400, "invalid_request_error", "invalid_request");
+    expect(error.param).toBe(param);
+  }
+});
+
+test("a non-JSON content type on a JSON route → 415, the body unread; no content type is read as JSON", async () => {
+  for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+    await expectEnvelope(await post("{}", { "content-type": type }), 415, "invalid_request_error", "unsupported_media_type");
+  }
+  const untyped = await gateway.request("/v1/chat/completions", { method: "POST", headers: bearer(key), body: "{not json" });
+  await expectEnvelope(untyped, 400, "invalid_request_error", "invalid_json");
+});
+
+test(`a body nested deeper than ${MAX_JSON_DEPTH} levels → 400 before parsing; ${MAX_JSON_DEPTH} levels are fine`, async () => {
+  // The body object and `metadata` are two levels; the rest is nested arrays.
+  const nested = (levels: number) =>
+    `{"model":"google/gemini-3-flash","messages":[{"role":"user","content":"hi"}],"metadata":{"x":${"[".repeat(levels - 2)}${"]".repeat(levels - 2)}}}`;
+  const deep = await expectEnvelope(await post(nested(MAX_JSON_DEPTH + 1)), 400, "invalid_request_error", "invalid_json");
+  expect(deep.message).toContain(`${MAX_JSON_DEPTH} levels`);
+  // Within the limit it parses, validates and goes on (no provider is configured here: 503).
+  expect((await post(nested(MAX_JSON_DEPTH))).status).not.toBe(400);
+  // Brackets inside strings do not count.
+  const quoted = JSON.stringify({ model: "google/gemini-3-flash", messages: [{ role: "user", content: "[".repeat(10_000) }] });
+  expect((await post(quoted)).status).not.toBe(400);
 });
 
 test("an unknown route → 404 in the envelope", async () => {

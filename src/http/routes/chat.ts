@@ -2,26 +2,16 @@ import { Elysia } from "elysia";
 import { type ChatContext, type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
 import { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { ChatCompletion, ChatCompletionChunk } from "../../openai/chat-response.ts";
-import type { Authenticator } from "../../auth/authenticator.ts";
-import { authentication } from "../auth.ts";
-import { bodyBytes } from "../body-parser.ts";
-import { startOf } from "../request-start.ts";
+import { principalOf, requestContext } from "../request-context.ts";
 import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
-// `authentication` again for its types: Elysia runs a named plugin once per app.
-export const chatRoutes = (deps: ChatDeps, authenticator: Authenticator) =>
-  new Elysia({ name: "chat" }).use(authentication(authenticator)).post(
+export const chatRoutes = (deps: ChatDeps) =>
+  new Elysia({ name: "chat" }).use(requestContext).post(
     "/v1/chat/completions",
     // async: Elysia decides from the source whether to await the handler inside its error handling.
-    async ({ body, request, set, principal }) => {
-      const ctx: ChatContext = {
-        principal,
-        requestId: set.headers["x-request-id"] as string,
-        bodyBytes: bodyBytes(request),
-        signal: request.signal,
-        startedAt: startOf(request),
-      };
-      return body.stream ? streamChat(deps, body, ctx) : completeChat(deps, body, ctx);
+    async ({ body, ctx }) => {
+      const chat: ChatContext = { ...ctx, principal: principalOf(ctx) };
+      return body.stream ? streamChat(deps, body, chat) : completeChat(deps, body, chat);
     },
     {
       body: ChatCompletionRequest,

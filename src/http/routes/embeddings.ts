@@ -1,26 +1,16 @@
 import { Elysia } from "elysia";
-import type { Authenticator } from "../../auth/authenticator.ts";
 import { createEmbeddings, type EmbeddingsDeps } from "../../embeddings/embeddings-service.ts";
 import { EmbeddingList, EmbeddingRequest, MAX_EMBEDDING_INPUTS } from "../../openai/embeddings.ts";
-import { authentication } from "../auth.ts";
-import { startOf } from "../request-start.ts";
+import { principalOf, requestContext } from "../request-context.ts";
 import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
-export const embeddingRoutes = (deps: EmbeddingsDeps, authenticator: Authenticator) =>
+export const embeddingRoutes = (deps: EmbeddingsDeps) =>
   new Elysia({ name: "embeddings" })
-    // Types `principal` for the handler. The plugin is named, so under the v1
-    // group, which registers it first, Elysia skips this copy: one key check per request.
-    .use(authentication(authenticator))
+    .use(requestContext)
     .post(
       "/v1/embeddings",
       // async: Elysia decides from the source whether to await the handler inside its error handling.
-      async ({ body, request, set, principal }) =>
-        createEmbeddings(deps, body, {
-          requestId: String(set.headers["x-request-id"]),
-          principal,
-          signal: request.signal,
-          startedAt: startOf(request),
-        }),
+      async ({ body, ctx }) => createEmbeddings(deps, body, { ...ctx, principal: principalOf(ctx) }),
       {
         body: EmbeddingRequest,
         // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.
