@@ -2,7 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
 import type { LimitReset } from "../billing/limit-period.ts";
-import { ApiError } from "../errors.ts";
+import { expiredKey, invalidKey, missingAuth } from "../errors.ts";
 import { hashApiKey, hashesEqual } from "./api-key.ts";
 
 /** Who is calling: what the rest of a request needs to know about its key. */
@@ -20,10 +20,9 @@ interface CachedKey {
   revoked: boolean;
 }
 
-const authError = (code: string, message: string) => new ApiError(401, "authentication_error", code, message);
-const MISSING = authError("missing_auth", "missing API key: send it as 'Authorization: Bearer <key>'");
-const INVALID = authError("invalid_key", "invalid API key");
-const EXPIRED = authError("expired_key", "this API key has expired");
+const MISSING = missingAuth();
+const INVALID = invalidKey();
+const EXPIRED = expiredKey();
 
 /** Unknown keys are remembered briefly so a flood of bad keys cannot flood the database. */
 const MAX_NEGATIVE_ENTRIES = 10_000;

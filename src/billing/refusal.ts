@@ -1,9 +1,7 @@
 import type { Principal } from "../auth/authenticator.ts";
-import { ApiError } from "../errors.ts";
+import { insufficientCredit, spendLimitExceeded } from "../errors.ts";
 import { nextReset } from "./limit-period.ts";
 import { formatUsd } from "./money.ts";
-
-const insufficientCredit = (message: string) => new ApiError(402, "invalid_request_error", "insufficient_credit", message);
 
 export const noBillingAccount = () =>
   insufficientCredit("no billing account is provisioned for this workspace: add credit to it to continue");
@@ -21,10 +19,7 @@ export function spendLimitRefusal(principal: Principal, needed: bigint, remainin
   const limit = principal.spendLimit ?? 0n;
   const period = principal.limitReset ? `${principal.limitReset} ` : "lifetime ";
   const reset = nextReset(principal.limitReset, now);
-  return new ApiError(
-    429,
-    "invalid_request_error",
-    "spend_limit_exceeded",
+  return spendLimitExceeded(
     `spend limit reached for this API key: this request needs up to $${formatUsd(needed)} reserved ` +
       `but the key has $${formatUsd(clampZero(remaining))} left of its $${formatUsd(limit)} ${period}limit` +
       (reset ? ` (it resets at ${reset.toISOString()})` : ""),

@@ -5,7 +5,7 @@ import { billedJsonResponse } from "../billing/billed-response.ts";
 import { nanoToUsdNumber } from "../billing/money.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { CatalogModel, ProviderName } from "../catalog/model.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, streamError } from "../errors.ts";
 import { newCompletionMeta, toChatCompletion } from "../openai/build-completion.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { ChunkEncoder, DONE_FRAME } from "../openai/chunk-encoder.ts";
@@ -148,5 +148,5 @@ function settlePartial(reservation: Reservation, encoder: ChunkEncoder, bodyByte
 
 function unexpectedStreamError(error: unknown): ApiError {
   console.error("unexpected error in a stream:", error);
-  return new ApiError(502, "upstream_error", "stream_error", "the stream failed inside the gateway");
+  return streamError("the stream failed inside the gateway");
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { CatalogModel } from "../catalog/model.ts";
-import { invalidRequest, modelNotFound, unsupportedParameter } from "../errors.ts";
+import { chatUnsupported, modelNotFound, unsupportedParameter } from "../errors.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 
 /**
@@ -10,13 +10,7 @@ import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 export function resolveChatModel(catalog: Catalog, body: ChatCompletionRequest): CatalogModel {
   const model = catalog.get(body.model);
   if (!model) throw modelNotFound(body.model);
-  if (model.kind !== "chat") {
-    throw invalidRequest(
-      `model "${model.id}" is an embedding model: use POST /v1/embeddings`,
-      "chat_unsupported",
-      "model",
-    );
-  }
+  if (model.kind !== "chat") throw chatUnsupported(model.id);
   if (!model.supportsTools && (body.tools?.length || body.tool_choice !== undefined)) {
     throw unsupportedParameter("tools", `model "${model.id}" does not support tools`);
   }

@@ -11,7 +11,8 @@ import type { EmbeddingAdapter, EmbeddingBatch, EmbeddingCall } from "../provide
 import { googleEmbeddingAdapter } from "../providers/google/embeddings/index.ts";
 import type { Upstream } from "../providers/upstream-client.ts";
 import { readInputs } from "./read-inputs.ts";
-import { embeddingsUnsupported, resolveEmbeddingModel } from "./resolve-embedding-model.ts";
+import { embeddingsUnsupported } from "../errors.ts";
+import { resolveEmbeddingModel } from "./resolve-embedding-model.ts";
 import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts";
 
 export interface EmbeddingsDeps {

@@ -1,7 +1,7 @@
 import { invalidRequest } from "../errors.ts";
 import { type EmbeddingRequest, MAX_EMBEDDING_INPUTS } from "../openai/embeddings.ts";
 
-const badInput = (message: string) => invalidRequest(message, "invalid_request", "input");
+const badInput = (message: string) => invalidRequest(message, "input");
 
 /**
  * The request's texts, one per vector to return. Token-id input (OpenAI's

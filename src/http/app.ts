@@ -6,7 +6,8 @@ import type { EmbeddingsDeps } from "../embeddings/embeddings-service.ts";
 import type { Config } from "../config.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
-import { bodyTooLarge, isJsonContentType, readJsonBody, unsupportedMediaType } from "./json-body.ts";
+import { requestTooLarge, unsupportedMediaType } from "../errors.ts";
+import { isJsonContentType, readJsonBody } from "./json-body.ts";
 import { newRequestContext, requestContext } from "./request-context.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { chatRoutes } from "./routes/chat.ts";
@@ -25,7 +26,7 @@ export interface AppDeps {
 const isCustomerPath = (path: string) => path.startsWith("/v1/");
 
 export function createApp({ config, catalog, authenticator, chat, embeddings }: AppDeps) {
-  const tooLarge = bodyTooLarge(config.maxBodyBytes);
+  const tooLarge = requestTooLarge(config.maxBodyBytes);
 
   // normalize: false — Elysia's default "normalize" rewrites a body to fit the schema before checking it
   // (a string where an object belongs became {"0": "x"} and passed); the wire schemas are open objects instead.

@@ -1,16 +1,15 @@
-import { ValidationError } from "elysia";
-import { ApiError, invalidRequest } from "../errors.ts";
+import type { ValidationError } from "elysia";
+import { ApiError, clientClosed, internalError, invalidJson, invalidRequest, notFound } from "../errors.ts";
 
-const JSON_HEADERS = { "content-type": "application/json" };
+const CLIENT_CLOSED = clientClosed();
+const NOT_FOUND = notFound();
+const UNPARSABLE = invalidJson();
 
-/** nginx's 499: the client closed the request before the reply. */
-const CLIENT_CLOSED = new ApiError(499, "invalid_request_error", "client_closed", "the client closed the request");
-
+/** An error as the OpenAI envelope, with the request id and, when the error has one, Retry-After. */
 export function errorResponse(error: ApiError, requestId: string): Response {
-  return new Response(JSON.stringify(error.toEnvelope()), {
-    status: error.status,
-    headers: { ...JSON_HEADERS, "x-request-id": requestId },
-  });
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
+  return new Response(JSON.stringify(error.toEnvelope()), { status: error.status, headers });
 }
 
 /**
@@ -28,19 +27,19 @@ export function toApiError(code: string | number, error: unknown, requestId: str
     case "VALIDATION":
       return validationError(error as ValidationError);
     case "PARSE":
-      return invalidRequest("the request body could not be parsed: send valid JSON with 'Content-Type: application/json'", "invalid_json");
+      return UNPARSABLE;
     case "NOT_FOUND":
-      return new ApiError(404, "invalid_request_error", "not_found", "no such endpoint; see /docs for the API");
+      return NOT_FOUND;
   }
   console.error(`[${requestId}] unexpected error:`, error);
-  return new ApiError(500, "api_error", null, `internal error in the gateway (request id ${requestId})`);
+  return internalError(requestId);
 }
 
 /** Elysia answers schema violations with 422; the spec wants a 400 that names the field. */
 function validationError(error: ValidationError): ApiError {
   const first = error.all[0];
-  if (!first || !("path" in first)) return invalidRequest("the request body is invalid", "invalid_request");
+  if (!first || !("path" in first)) return invalidRequest("the request body is invalid");
   const field = first.path.replace(/^\//, "").replaceAll("/", ".") || "body";
   const detail = first.summary ?? first.message;
-  return invalidRequest(`invalid value for '${field}': ${detail}`, "invalid_request", field);
+  return invalidRequest(`invalid value for '${field}': ${detail}`, field);
 }

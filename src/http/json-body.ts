@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest } from "../errors.ts";
+import { invalidJson, requestTooLarge } from "../errors.ts";
 
 /**
  * Deepest nesting of arrays and objects a request body may have. Real
@@ -7,26 +7,8 @@ import { ApiError, invalidRequest } from "../errors.ts";
  */
 export const MAX_JSON_DEPTH = 64;
 
-const invalidJson = invalidRequest(
-  "the request body could not be parsed: send valid JSON with 'Content-Type: application/json'",
-  "invalid_json",
-);
-
-const tooDeep = invalidRequest(
-  `the request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
-  "invalid_json",
-);
-
-export const bodyTooLarge = (limit: number) =>
-  new ApiError(413, "invalid_request_error", "request_too_large", `the request body is larger than the ${limit}-byte limit`);
-
-export const unsupportedMediaType = (contentType: string) =>
-  new ApiError(
-    415,
-    "invalid_request_error",
-    "unsupported_media_type",
-    `this endpoint takes a JSON body: send it with 'Content-Type: application/json' (got '${contentType.slice(0, 100)}')`,
-  );
+const unparsable = invalidJson();
+const tooDeep = invalidJson(`the request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
 
 /** application/json, with or without parameters, and the +json types; no header at all is read as JSON too. */
 export const isJsonContentType = (contentType: string) =>
@@ -44,7 +26,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<{ v
   try {
     return { value: JSON.parse(new TextDecoder().decode(bytes)), bytes: bytes.byteLength };
   } catch {
-    throw invalidJson;
+    throw unparsable;
   }
 }
 
@@ -60,7 +42,7 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
   let size = 0;
   for await (const chunk of request.body) {
     size += chunk.byteLength;
-    if (size > limit) throw bodyTooLarge(limit);
+    if (size > limit) throw requestTooLarge(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -8,8 +8,10 @@
  */
 import type { ProviderName } from "../catalog/model.ts";
 import type { Config } from "../config.ts";
-import { noSupplier, streamError, upstreamTimeout } from "../errors.ts";
+import { malformedReply, noSupplier, streamError, upstreamTimeout } from "../errors.ts";
 import type { ProviderTransport, UpstreamCall } from "./adapter.ts";
+import { redactCredential } from "./redact-credential.ts";
+import { parseRetryAfter } from "./retry-after.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 
 export type { SseEvent };
@@ -124,7 +126,7 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
   ): Promise<Response> {
     const settings = config.providers[provider];
     const apiKey = settings.apiKey;
-    if (!apiKey) throw noSupplier(`no supplier is configured for provider "${provider}"`);
+    if (!apiKey) throw noSupplier(`no supplier is configured for provider "${provider}"`, "not_configured");
     if (state.why() === "client") throw state.clientAbortReason();
 
     state.startTimer("deadline", deadlineMs);
@@ -135,24 +137,32 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
         headers: { ...adapter.headers(apiKey), "content-type": "application/json" },
         body: JSON.stringify(call.body),
         signal: state.controller.signal,
+        // A redirect would carry the credential to another origin: it is the supplier failing, never followed.
+        redirect: "manual",
       });
     } catch {
       // The raw error names the URL; only its cause is reported.
       if (state.why() === "deadline") throw timeoutError(provider);
       if (state.why() === "client") throw state.clientAbortReason();
-      throw noSupplier(`${provider} could not be reached`);
+      throw noSupplier(`${provider} could not be reached`, "unreachable");
     }
 
+    if (response.status >= 300 && response.status <= 399) {
+      void response.body?.cancel().catch(() => {});
+      throw noSupplier(`${provider} answered with a redirect (${response.status}), which the gateway does not follow`, "redirect");
+    }
     if (response.status < 200 || response.status > 299) {
       let text = "";
       try {
-        text = await response.text();
+        text = redactCredential(await response.text(), apiKey);
       } catch {
         if (state.why() === "deadline") throw timeoutError(provider);
         if (state.why() === "client") throw state.clientAbortReason();
         // The status alone still says what the provider answered.
       }
-      throw adapter.mapError(response.status, text);
+      const error = adapter.mapError(response.status, text);
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+      throw error.status === 503 && retryAfter !== undefined ? error.with({ retryAfterSeconds: retryAfter }) : error;
     }
     return response;
   }
@@ -172,13 +182,13 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
       } catch {
         if (state.why() === "deadline") throw timeoutError(provider);
         if (state.why() === "client") throw state.clientAbortReason();
-        throw noSupplier(`${provider} closed the connection before the response was complete`);
+        throw noSupplier(`${provider} closed the connection before the response was complete`, "unreachable");
       }
       state.clearTimer();
       try {
-        return JSON.parse(text);
+        return JSON.parse(redactCredential(text, config.providers[provider].apiKey!));
       } catch {
-        throw noSupplier(`${provider} returned a response that is not valid JSON`);
+        throw malformedReply(`${provider} returned a response that is not valid JSON`);
       }
     } finally {
       state.dispose();
@@ -210,12 +220,13 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
     const reader = body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     state.whenInterrupted(() => void reader.cancel().catch(() => {}));
     if (state.why() !== undefined) void reader.cancel().catch(() => {});
-    return events(state, reader);
+    return events(state, reader, config.providers[provider].apiKey!);
   }
 
   async function* events(
     state: Call,
     reader: ReadableStreamDefaultReader<Uint8Array>,
+    credential: string,
   ): AsyncGenerator<SseEvent, void, undefined> {
     const parser = new SseParser();
     let drained = false;
@@ -252,12 +263,12 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
         if (batch.length === 0) continue;
         state.clearTimer();
         waiting = false;
-        for (let i = 0; i < batch.length; i++) yield batch[i]!;
+        for (let i = 0; i < batch.length; i++) yield redacted(batch[i]!, credential);
       }
       state.clearTimer();
       drained = true;
       const rest = parser.end();
-      for (let i = 0; i < rest.length; i++) yield rest[i]!;
+      for (let i = 0; i < rest.length; i++) yield redacted(rest[i]!, credential);
     } finally {
       state.dispose();
       if (!drained) {
@@ -269,6 +280,10 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
       reader.releaseLock();
     }
   }
+
+  /** An event whose data quotes the credential, with it removed; any other event as it is. */
+  const redacted = (event: SseEvent, credential: string): SseEvent =>
+    event.data.includes(credential) ? { ...event, data: redactCredential(event.data, credential) } : event;
 
   const stalled = () => streamError(`upstream stream stalled for ${idleMs} ms`);
 

@@ -3,7 +3,7 @@ import type { Principal } from "../../src/auth/authenticator.ts";
 import type { AdmissionRequest, Billing } from "../../src/billing/billing.ts";
 import type { Catalog } from "../../src/catalog/catalog.ts";
 import { createEmbeddings } from "../../src/embeddings/embeddings-service.ts";
-import { ApiError, noSupplier } from "../../src/errors.ts";
+import { ApiError, insufficientCredit, noSupplier } from "../../src/errors.ts";
 import type { EmbeddingRequest } from "../../src/openai/embeddings.ts";
 import type { UpstreamCall } from "../../src/providers/adapter.ts";
 import type { TokenUsage } from "../../src/providers/types.ts";
@@ -105,7 +105,7 @@ test("provider token counts are summed over the calls and settled as exact", asy
 test("a failed call fails the request: the other calls are cancelled, nothing is settled, the hold is released", async () => {
   const { billing, log } = recordingBilling();
   const { upstream, calls, aborted } = fakeUpstream({
-    fail: (call) => ((call.body as any).requests[0].content.parts[0].text === "100" ? noSupplier("google returned 503") : undefined),
+    fail: (call) => ((call.body as any).requests[0].content.parts[0].text === "100" ? noSupplier("google returned 503", "overloaded") : undefined),
   });
   const inputs = Array.from({ length: 250 }, (_, i) => String(i));
   const error = await run(billing, upstream, { input: inputs }).catch((e) => e);
@@ -133,7 +133,7 @@ test("a refused admission (402) sends nothing upstream", async () => {
   const { upstream, calls } = fakeUpstream();
   const refusing: Billing = {
     admit: async () => {
-      throw new ApiError(402, "invalid_request_error", "insufficient_credit", "insufficient credit");
+      throw insufficientCredit("insufficient credit");
     },
   };
   const error = await run(refusing, upstream, {}).catch((e) => e);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { ApiError } from "../../src/errors.ts";
+import { ApiError, noSupplier } from "../../src/errors.ts";
 import type { ChatAdapter, UpstreamCall } from "../../src/providers/adapter.ts";
 import type { SseEvent } from "../../src/providers/sse.ts";
 import type { ProviderName } from "../../src/catalog/model.ts";
@@ -62,7 +62,7 @@ function stubAdapter(provider: ProviderName) {
     parseResponse: unused,
     createStreamTranslator: unused,
     mapError(status, bodyText) {
-      const error = new ApiError(503, "upstream_error", "no_supplier", `${provider} answered HTTP ${status}`);
+      const error = noSupplier(`${provider} answered HTTP ${status}`, "server_error");
       mapped.push({ status, bodyText, error });
       return error;
     },

@@ -58,11 +58,7 @@ export function buildAnthropicRequest(req: ChatCompletionRequest, model: Catalog
   if (format?.type === "json_schema") {
     const schema = format.json_schema?.schema;
     if (!schema)
-      throw invalidRequest(
-        "response_format.json_schema.schema is required for anthropic models",
-        null,
-        "response_format",
-      );
+      throw invalidRequest("response_format.json_schema.schema is required for anthropic models", "response_format");
     outputConfig.format = { type: "json_schema", schema };
   }
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;

@@ -94,11 +94,7 @@ function partBlocks(part: ContentPart, role: Role): Array<AnthropicTextBlock | A
         return [withCacheControl(imageBlock(part.image_url.url), part)];
       break;
   }
-  throw invalidRequest(
-    `content part type "${part.type}" is not supported in ${role} messages for anthropic models`,
-    null,
-    "messages",
-  );
+  throw invalidRequest(`content part type "${part.type}" is not supported in ${role} messages for anthropic models`, "messages");
 }
 
 /** Anthropic rejects text blocks without non-whitespace text. */
@@ -116,7 +112,7 @@ function imageBlock(url: string): AnthropicImageBlock {
   const dataUri = DATA_URI.exec(url);
   if (dataUri) return { type: "image", source: { type: "base64", media_type: dataUri[1], data: dataUri[2] } };
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
-  throw invalidRequest("image_url.url must be an http(s) URL or a base64 data URI", null, "messages");
+  throw invalidRequest("image_url.url must be an http(s) URL or a base64 data URI", "messages");
 }
 
 function toolUseBlock(call: ToolCall): AnthropicToolUseBlock {
@@ -130,16 +126,16 @@ function toolInput(call: ToolCall): Record<string, unknown> {
   try {
     input = JSON.parse(call.function.arguments);
   } catch {
-    throw invalidRequest(`tool call "${call.id}" has arguments that are not valid JSON`, null, "messages");
+    throw invalidRequest(`tool call "${call.id}" has arguments that are not valid JSON`, "messages");
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw invalidRequest(`tool call "${call.id}" arguments must be a JSON object`, null, "messages");
+    throw invalidRequest(`tool call "${call.id}" arguments must be a JSON object`, "messages");
   }
   return input as Record<string, unknown>;
 }
 
 function toolResultBlock(message: ChatMessage): AnthropicToolResultBlock {
-  if (!message.tool_call_id) throw invalidRequest("tool messages require tool_call_id", null, "messages");
+  if (!message.tool_call_id) throw invalidRequest("tool messages require tool_call_id", "messages");
   const block: AnthropicToolResultBlock = { type: "tool_result", tool_use_id: anthropicToolId(message.tool_call_id) };
   if (typeof message.content === "string") {
     if (message.content !== "") block.content = message.content;

@@ -1,4 +1,4 @@
-import { type ApiError, invalidRequest, noSupplier } from "../../errors.ts";
+import { type ApiError, noSupplier, type SupplierFailure, upstreamInvalidRequest } from "../../errors.ts";
 import type { AnthropicErrorBody } from "./anthropic-api-types.ts";
 
 /**
@@ -13,22 +13,26 @@ export function mapAnthropicError(status: number, bodyText: string): ApiError {
     case 400:
     case 404:
     case 413:
-      return invalidRequest(
+      return upstreamInvalidRequest(
         error ? sanitizeUpstreamMessage(error.message) : `anthropic rejected the request (HTTP ${status})`,
       );
     case 401:
     case 403:
-      return noSupplier(`anthropic rejected the gateway's credentials (${status} ${error?.type ?? "error"})`);
+      return noSupplier(`anthropic rejected the gateway's credentials (${status} ${error?.type ?? "error"})`, "credentials");
     case 402:
-      return noSupplier(`anthropic refused the gateway's account (${status} ${error?.type ?? "billing_error"})`);
+      return noSupplier(`anthropic refused the gateway's account (${status} ${error?.type ?? "billing_error"})`, "credentials");
     default: {
       const answer = error
         ? `${error.type}: ${sanitizeUpstreamMessage(error.message)}`
         : "with an unreadable error body";
-      return noSupplier(`anthropic returned ${status} ${answer}`);
+      return noSupplier(`anthropic returned ${status} ${answer}`, failureOf(status));
     }
   }
 }
+
+/** 429 is a rate limit, 529 (and 503) Anthropic's "overloaded"; anything else its server failing. */
+const failureOf = (status: number): SupplierFailure =>
+  status === 429 ? "rate_limited" : status === 529 || status === 503 ? "overloaded" : "server_error";
 
 function parseErrorBody(bodyText: string): AnthropicErrorBody["error"] | undefined {
   try {

@@ -1,4 +1,4 @@
-import { noSupplier } from "../../errors.ts";
+import { malformedReply } from "../../errors.ts";
 import type { ReasoningDetail } from "../../openai/chat-request.ts";
 import type { ChatResult, ResultToolCall } from "../types.ts";
 import type { AnthropicMessageResponse, AnthropicResponseBlock } from "./anthropic-api-types.ts";
@@ -8,7 +8,7 @@ import { mapAnthropicUsage } from "./map-anthropic-usage.ts";
 
 /** A whole Messages response → one choice (reference D.6). */
 export function parseAnthropicResponse(body: unknown): ChatResult {
-  if (!isMessage(body)) throw noSupplier("anthropic returned a malformed response");
+  if (!isMessage(body)) throw malformedReply("anthropic returned a malformed response");
 
   const text: string[] = [];
   let reasoning = "";

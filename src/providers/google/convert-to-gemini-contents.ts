@@ -14,7 +14,7 @@ import { SKIP_SIGNATURE_VALIDATION, signaturesFromDetails } from "./thought-sign
 type MessageContent = ChatMessage["content"];
 type TextPart = { text: string; cache_control?: CacheControl };
 
-const badMessage = (message: string) => invalidRequest(message, null, "messages");
+const badMessage = (message: string) => invalidRequest(message, "messages");
 
 /**
  * OpenAI messages → Gemini systemInstruction + contents (reference E.2).

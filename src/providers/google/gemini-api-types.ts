@@ -98,7 +98,8 @@ export interface GeminiError {
   code?: number;
   message?: string;
   status?: string;
-  details?: { "@type"?: string; reason?: string }[];
+  /** google.rpc details: ErrorInfo carries `reason`, RetryInfo `retryDelay` ("34.4s"). */
+  details?: { "@type"?: string; reason?: string; retryDelay?: string }[];
 }
 
 /** One generateContent body, or one streamed chunk of it. */

@@ -1,29 +1,29 @@
-import { type ApiError, invalidRequest, noSupplier } from "../../errors.ts";
+import { type ApiError, noSupplier, type SupplierFailure, upstreamInvalidRequest } from "../../errors.ts";
 import type { GeminiError } from "./gemini-api-types.ts";
-
-/** Stable code for "google refused this request as invalid", so clients can tell it from the gateway's own 400s. */
-export const UPSTREAM_INVALID_REQUEST = "upstream_invalid_request";
 
 const INVALID_REQUEST_STATUSES = new Set(["INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND"]);
 
 /**
  * A non-2xx generateContent reply → the spec's error table (reference C.10):
  * the caller's bad request stays a 400 with Google's message; a rejected
- * gateway key, quota, overload or outage means no supplier (503).
+ * gateway key, quota, overload or outage means no supplier (503). A 429's
+ * RetryInfo.retryDelay becomes the Retry-After the client sees.
  */
 export function mapGeminiError(status: number, bodyText: string): ApiError {
   const error = parseError(bodyText);
   if (status === 401 || status === 403 || isBadApiKey(error)) {
     // Never pass the provider's text on here: it is about the gateway's key.
-    return noSupplier(`google rejected the gateway's credentials (${describeStatus(status, error)})`);
+    return noSupplier(`google rejected the gateway's credentials (${describeStatus(status, error)})`, "credentials");
   }
   const invalid = status === 404 || (status === 400 && (!error?.status || INVALID_REQUEST_STATUSES.has(error.status)));
   if (invalid) {
-    const message = error?.message ? scrub(error.message) : `google rejected the request (${status})`;
-    return invalidRequest(message, UPSTREAM_INVALID_REQUEST);
+    return upstreamInvalidRequest(error?.message ? scrub(error.message) : `google rejected the request (${status})`);
   }
-  return noSupplier(describeGeminiError(status, error));
+  return noSupplier(describeGeminiError(status, error), failureOf(status), retryDelaySeconds(error));
 }
+
+const failureOf = (status: number): SupplierFailure =>
+  status === 429 ? "rate_limited" : status === 503 ? "overloaded" : "server_error";
 
 /** "google returned 429 RESOURCE_EXHAUSTED: <message>", shared with mid-stream errors. */
 export function describeGeminiError(status: number | undefined, error: GeminiError | undefined): string {
@@ -47,6 +47,15 @@ function parseError(bodyText: string): GeminiError | undefined {
 /** Google answers an invalid key with 400 INVALID_ARGUMENT and reason API_KEY_INVALID. */
 const isBadApiKey = (error: GeminiError | undefined) =>
   error?.details?.some((detail) => detail.reason?.startsWith("API_KEY_")) ?? false;
+
+/** `google.rpc.RetryInfo.retryDelay` ("34.4s", fixture google-429-retry-info.json) in whole seconds, rounded up. */
+function retryDelaySeconds(error: GeminiError | undefined): number | undefined {
+  for (const detail of error?.details ?? []) {
+    const match = /^(\d+(?:\.\d+)?)s$/.exec(String(detail.retryDelay ?? ""));
+    if (match) return Math.max(1, Math.ceil(Number(match[1])));
+  }
+  return undefined;
+}
 
 /** Provider text reaches clients: drop links (internal or Google docs) and anything shaped like a Google key. */
 function scrub(message: string): string {

@@ -1,4 +1,4 @@
-import { noSupplier } from "../../errors.ts";
+import { malformedReply } from "../../errors.ts";
 import type { ChatResult, ResultChoice, StreamEvent } from "../types.ts";
 import type { GeminiResponse } from "./gemini-api-types.ts";
 import { GeminiEventReader } from "./gemini-event-reader.ts";
@@ -9,10 +9,10 @@ import { mapGeminiUsage } from "./map-gemini-usage.ts";
 /** A generateContent body, read as a one-chunk stream and folded into a ChatResult. */
 export function parseGeminiResponse(body: unknown, toolCallId: () => string = newToolCallId): ChatResult {
   const response = (body ?? {}) as GeminiResponse;
-  if (response.error) throw noSupplier(describeGeminiError(undefined, response.error));
+  if (response.error) throw malformedReply(describeGeminiError(undefined, response.error));
   const reader = new GeminiEventReader(toolCallId);
   const events = reader.read(response);
-  if (!reader.sawChoices) throw noSupplier("google returned a reply without candidates");
+  if (!reader.sawChoices) throw malformedReply("google returned a reply without candidates");
   return collect([...events, ...reader.close()]);
 }
 

@@ -33,7 +33,7 @@ function functionCallingConfig(choice: ToolChoice, tools: readonly ToolDefinitio
   }
   const name = choice.function.name;
   if (!tools.some((tool) => tool.function.name === name)) {
-    throw invalidRequest(`tool_choice names function "${name}", which is not in tools`, null, "tool_choice");
+    throw invalidRequest(`tool_choice names function "${name}", which is not in tools`, "tool_choice");
   }
   return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [name] } };
 }

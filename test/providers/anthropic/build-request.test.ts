@@ -122,7 +122,7 @@ describe("messages", () => {
         error: {
           message: "image_url.url must be an http(s) URL or a base64 data URI",
           type: "invalid_request_error",
-          code: null,
+          code: "invalid_request",
           param: "messages",
         },
       });

@@ -344,7 +344,7 @@ describe("error bodies → mapError", () => {
         message:
           "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_issue8112_custom. Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
         type: "invalid_request_error",
-        code: null,
+        code: "upstream_invalid_request",
       },
     });
     expect(error.status).toBe(400);

@@ -10,7 +10,8 @@ const envelope = (status: number, text: string) => {
 };
 
 const noSupplier = (message: string) => ({ status: 503, type: "upstream_error", code: "no_supplier", message });
-const badRequest = (message: string) => ({ status: 400, type: "invalid_request_error", code: null, message });
+// The same code as a Gemini 400, so clients can tell a provider's refusal from the gateway's own 400s.
+const badRequest = (message: string) => ({ status: 400, type: "invalid_request_error", code: "upstream_invalid_request", message });
 
 test("request errors are the client's: 400 with Anthropic's message", () => {
   expect(envelope(400, body("invalid_request_error", "max_tokens: Field required"))).toEqual(

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { ApiError } from "../../../src/errors.ts";
+import { malformedReply } from "../../../src/errors.ts";
 import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import { usage } from "./helpers.ts";
 
@@ -69,7 +69,7 @@ test("missing usage counts as zero", () => {
 test("a body that is not a message is a 503 no_supplier", () => {
   for (const body of [null, "text", { type: "message" }, { content: "x" }]) {
     expect(() => parse(body)).toThrow(
-      new ApiError(503, "upstream_error", "no_supplier", "anthropic returned a malformed response"),
+      malformedReply("anthropic returned a malformed response"),
     );
   }
 });

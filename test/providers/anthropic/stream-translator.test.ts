@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ApiError } from "../../../src/errors.ts";
+import { ApiError, streamError } from "../../../src/errors.ts";
 import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureChunks } from "../../support/fixtures.ts";
@@ -57,7 +57,7 @@ describe("usage for billing", () => {
       ),
     ).toEqual([]);
     expect(() => translator.end()).toThrow(
-      new ApiError(502, "upstream_error", "stream_error", "upstream stream ended before completion"),
+      streamError("upstream stream ended before completion"),
     );
   });
 
@@ -123,7 +123,7 @@ describe("stream ends and errors", () => {
     for (const data of ["{not json", "null", '"text"']) {
       const translator = anthropicChatAdapter.createStreamTranslator();
       expect(() => translator.push("content_block_delta", data)).toThrow(
-        new ApiError(502, "upstream_error", "stream_error", "anthropic sent an unparsable stream event"),
+        streamError("anthropic sent an unparsable stream event"),
       );
     }
   });

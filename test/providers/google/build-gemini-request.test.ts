@@ -270,7 +270,7 @@ test("tool_choice none/auto/required/named → functionCallingConfig", () => {
 test("400s for what the gateway cannot translate", () => {
   const messagesError = (message: string) => ({
     status: 400,
-    error: { type: "invalid_request_error", code: null, message, param: "messages" },
+    error: { type: "invalid_request_error", code: "invalid_request", message, param: "messages" },
   });
   const userContent = (content: ChatCompletionRequest["messages"][number]["content"]) =>
     thrown(() => build({ messages: [{ role: "user", content }] }));
@@ -319,7 +319,7 @@ test("400s for what the gateway cannot translate", () => {
     status: 400,
     error: {
       type: "invalid_request_error",
-      code: null,
+      code: "invalid_request",
       message: 'tool_choice names function "zzz", which is not in tools',
       param: "tool_choice",
     },

@@ -1,4 +1,4 @@
-import { noSupplier } from "../../../errors.ts";
+import { malformedReply } from "../../../errors.ts";
 import type { EmbeddingBatch, EmbeddingCall } from "../../embedding-adapter.ts";
 import { fitDimensions } from "./fit-dimensions.ts";
 import type { GeminiBatchEmbedResponse } from "./gemini-embed-types.ts";
@@ -25,4 +25,4 @@ export function parseEmbedResponse(body: unknown, call: EmbeddingCall, dimension
   return { vectors, promptTokens: Number.isInteger(count) && (count as number) >= 0 ? (count as number) : undefined };
 }
 
-const malformed = (what: string) => noSupplier(`google returned an unusable embeddings response (${what})`);
+const malformed = (what: string) => malformedReply(`google returned an unusable embeddings response (${what})`);
