@@ -216,8 +216,9 @@ test("response_format json_schema → responseMimeType + responseJsonSchema; tex
   expect(bodyOf({ response_format: { type: "text" } })).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
 });
 
-test("tools → functionDeclarations with the schema untouched as parametersJsonSchema", () => {
+test("tools → functionDeclarations with the schema as parametersJsonSchema: every keyword kept, root $schema dropped, $refs inlined", () => {
   const parameters = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
     type: "object",
     properties: {
       city: { type: "string" },
@@ -241,7 +242,21 @@ test("tools → functionDeclarations with the schema untouched as parametersJson
     tools: [
       {
         functionDeclarations: [
-          { name: "get_weather", description: "Current weather", parametersJsonSchema: parameters },
+          {
+            name: "get_weather",
+            description: "Current weather",
+            parametersJsonSchema: {
+              type: "object",
+              properties: {
+                city: { type: "string" },
+                unit: { type: ["string", "null"], enum: ["c", "f", null] },
+                kind: { const: "weather" },
+                place: { type: "object", properties: { lat: { type: "number" } }, additionalProperties: false },
+              },
+              required: ["city"],
+              additionalProperties: false,
+            },
+          },
           { name: "ping" },
         ],
       },
