@@ -40,27 +40,43 @@ const CHARS_PER_TOKEN = 4;
 /** The one estimate used wherever a provider gave no count: a token per 4 characters (or bytes), rounded up. */
 export const estimateTokens = (length: number) => Math.ceil(length / CHARS_PER_TOKEN);
 
+/** What a stream had produced when it was cut short (stream-meter.ts). */
+export interface StreamProgress {
+  /** The provider's latest usage, if it sent any. */
+  reported: TokenUsage | undefined;
+  /** Whether `reported.completionTokens` counts the output streamed up to that report. */
+  outputCounted: boolean;
+  /** Characters of output streamed after the provider's last output count (all of them without one). */
+  uncountedChars: number;
+}
+
 /**
  * Usage for a request cut short: the provider's own numbers where it sent
- * them, else an estimate of one token per 4 characters (input: the request
- * body's bytes; output: the characters streamed so far). `estimated` says
- * whether any number came from the estimate.
+ * them, an estimate for the rest (input: a token per 4 bytes of the request
+ * body; output: a token per 4 characters streamed since the provider last
+ * counted), never more output than the call allowed (`maxOutputTokens`, the
+ * worst case admitted), so a cut-short stream cannot cost more than its
+ * reservation. The provider's count stands even above that cap: only a
+ * provider billing beyond the limits sent can break the overdraft bound.
+ * `estimated` says whether any number came from the estimate.
  */
 export function usageSoFar(
-  reported: TokenUsage | undefined,
+  progress: StreamProgress,
   bodyBytes: number,
-  outputChars: number,
+  maxOutputTokens: number,
 ): { usage: TokenUsage; estimated: boolean } {
-  const outputEstimate = estimateTokens(outputChars);
-  if (reported && reported.promptTokens > 0 && reported.completionTokens >= outputEstimate) {
+  const { reported, outputCounted, uncountedChars } = progress;
+  if (reported && reported.promptTokens > 0 && outputCounted && uncountedChars === 0) {
     return { usage: reported, estimated: false };
   }
   const base = reported ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  const counted = outputCounted ? base.completionTokens : 0;
+  const output = Math.min(maxOutputTokens, counted + estimateTokens(uncountedChars));
   return {
     usage: {
       ...base,
       promptTokens: base.promptTokens > 0 ? base.promptTokens : estimateTokens(bodyBytes),
-      completionTokens: Math.max(base.completionTokens, outputEstimate),
+      completionTokens: Math.max(base.completionTokens, output),
     },
     estimated: true,
   };

@@ -1,6 +1,7 @@
 import type { Principal } from "../auth/authenticator.ts";
-import type { Billing, Reservation } from "../billing/billing.ts";
+import type { Billing } from "../billing/billing.ts";
 import { chatWorstCase, usageSoFar } from "../billing/estimate.ts";
+import { StreamMeter } from "../billing/stream-meter.ts";
 import { billedJsonResponse } from "../billing/billed-response.ts";
 import { nanoToUsdNumber } from "../billing/money.ts";
 import type { Catalog } from "../catalog/catalog.ts";
@@ -42,13 +43,9 @@ async function admit(deps: ChatDeps, body: ChatCompletionRequest, ctx: ChatConte
   const model = resolveChatModel(deps.catalog, body);
   const adapter = deps.adapters[model.provider];
   const call = adapter.buildRequest(body, model, stream);
-  const reservation = await deps.billing.admit({
-    requestId: ctx.requestId,
-    principal: ctx.principal,
-    model,
-    worstCase: chatWorstCase(body, model, ctx.bodyBytes, call),
-  });
-  return { model, adapter, call, reservation };
+  const worstCase = chatWorstCase(body, model, ctx.bodyBytes, call);
+  const reservation = await deps.billing.admit({ requestId: ctx.requestId, principal: ctx.principal, model, worstCase });
+  return { model, adapter, call, reservation, worstCase };
 }
 
 function prepare(deps: ChatDeps, adapter: ChatAdapter, call: UpstreamCall, model: CatalogModel, signal: AbortSignal) {
@@ -85,7 +82,7 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
  * point (estimate.ts).
  */
 export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: ChatContext): Promise<Response> {
-  const { model, adapter, call, reservation } = await admit(deps, body, ctx, true);
+  const { model, adapter, call, reservation, worstCase } = await admit(deps, body, ctx, true);
   const { signal } = ctx;
   let events: AsyncGenerator<SseEvent, void, undefined>;
   let prepared: UpstreamCall;
@@ -100,11 +97,18 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
   const upstreamMs = performance.now() - upstreamStart;
   const translator = adapter.createStreamTranslator();
   const encoder = new ChunkEncoder(newCompletionMeta(model.id));
+  const meter = new StreamMeter();
   const includeUsage = body.stream_options?.include_usage === true;
   // Usage as billed and reported (cut short or not): a cache this request wrote counts as a cache write.
-  const encode = (event: StreamEvent) =>
-    encoder.encode(event.type === "usage" ? { ...event, usage: withCacheWrites(event.usage, prepared) } : event);
-  const settleCutShort = () => settlePartial(reservation, encoder, ctx.bodyBytes);
+  const encode = (event: StreamEvent) => {
+    const billed = event.type === "usage" ? { ...event, usage: withCacheWrites(event.usage, prepared) } : event;
+    meter.observe(billed);
+    return encoder.encode(billed);
+  };
+  const settleCutShort = () => {
+    const { usage, estimated } = usageSoFar(meter, ctx.bodyBytes, worstCase.outputTokens);
+    return reservation.settle(usage, estimated);
+  };
   // The body may never be pulled if the client left before it started.
   signal.addEventListener("abort", settleCutShort, { once: true });
 
@@ -124,8 +128,8 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
         if (frame) yield frame;
       }
       completed = true;
-      const cost = encoder.usage ? reservation.settle(encoder.usage, false) : settleCutShort();
-      if (includeUsage) yield encoder.usageFrame(nanoToUsdNumber(cost));
+      const cost = meter.reported ? reservation.settle(meter.reported, false) : settleCutShort();
+      if (includeUsage) yield encoder.usageFrame(meter.reported, nanoToUsdNumber(cost));
     } catch (error) {
       if (signal.aborted) return;
       yield ChunkEncoder.errorFrame(error instanceof ApiError ? error : unexpectedStreamError(error));
@@ -139,11 +143,6 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
   }
 
   return new Response(frames(), { headers: { ...SSE_HEADERS, "server-timing": serverTiming(ctx.startedAt, upstreamMs) } });
-}
-
-function settlePartial(reservation: Reservation, encoder: ChunkEncoder, bodyBytes: number): bigint {
-  const { usage, estimated } = usageSoFar(encoder.usage, bodyBytes, encoder.outputChars);
-  return reservation.settle(usage, estimated);
 }
 
 function unexpectedStreamError(error: unknown): ApiError {

@@ -11,13 +11,8 @@ export const DONE_FRAME = "data: [DONE]\n\n";
 /**
  * Encodes provider-neutral stream events as OpenAI `chat.completion.chunk`
  * SSE frames, one frame per event so nothing waits for a later event.
- * Remembers the latest usage and how much output went out, which billing
- * needs even when the stream is cut short.
  */
 export class ChunkEncoder {
-  usage: TokenUsage | undefined;
-  /** Characters of text, reasoning and tool arguments sent so far. */
-  outputChars = 0;
   private readonly started = new Set<number>();
   /** The fixed head of every chunk, serialised once. */
   private readonly head: string;
@@ -36,13 +31,10 @@ export class ChunkEncoder {
   encode(event: StreamEvent): string {
     switch (event.type) {
       case "usage":
-        this.usage = event.usage;
         return "";
       case "text":
-        this.outputChars += event.text.length;
         return this.frame(event.choice, { content: event.text }, null);
       case "reasoning":
-        this.outputChars += event.text.length;
         return this.frame(event.choice, { reasoning: event.text }, null);
       case "reasoning_detail":
         return this.frame(event.choice, { reasoning_details: [event.detail] }, null);
@@ -53,7 +45,6 @@ export class ChunkEncoder {
           null,
         );
       case "tool_call_delta":
-        this.outputChars += event.arguments.length;
         return this.frame(event.choice, { tool_calls: [{ index: event.call, function: { arguments: event.arguments } }] }, null);
       case "finish":
         return this.frame(event.choice, {}, event.reason);
@@ -61,9 +52,9 @@ export class ChunkEncoder {
   }
 
   /** The usage chunk (`choices: []`) that `stream_options.include_usage` asks for. */
-  usageFrame(costUsd?: number): string {
-    const usage = toOpenAIUsage(this.usage ?? ZERO_USAGE, costUsd);
-    return `${this.head}[],"usage":${JSON.stringify(usage)}}\n\n`;
+  usageFrame(usage: TokenUsage | undefined, costUsd?: number): string {
+    const openaiUsage = toOpenAIUsage(usage ?? ZERO_USAGE, costUsd);
+    return `${this.head}[],"usage":${JSON.stringify(openaiUsage)}}\n\n`;
   }
 
   /** A failure after the 200: one data frame holding the error envelope (errors.txt). */

@@ -53,5 +53,9 @@ export type StreamEvent =
   | { type: "tool_call_start"; choice: number; call: number; id: string; name: string }
   | { type: "tool_call_delta"; choice: number; call: number; arguments: string }
   | { type: "finish"; choice: number; reason: FinishReason }
-  /** Cumulative usage so far; the latest one wins. */
-  | { type: "usage"; usage: TokenUsage };
+  /**
+   * Cumulative usage so far; the latest one wins. `outputCounted`: its
+   * completionTokens count every output event before it (Gemini's per-chunk
+   * usage), not only what preceded the stream (Anthropic's message_start).
+   */
+  | { type: "usage"; usage: TokenUsage; outputCounted: boolean };

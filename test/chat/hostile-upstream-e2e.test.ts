@@ -29,8 +29,8 @@ afterAll(async () => {
 });
 
 const hello = [{ role: "user" as const, content: "Hello" }];
-const chat = (model: string, stream = false) =>
-  setup.client.chat.completions.create({ model, messages: hello, stream } as never);
+const chat = (model: string, stream = false): Promise<unknown> =>
+  setup.client.chat.completions.create({ model, messages: hello, stream });
 
 for (const status of [301, 302, 307, 308]) {
   test(`an upstream ${status} to another origin is not followed: 503, and the credential goes nowhere else`, async () => {
@@ -76,9 +76,9 @@ test("a mid-stream error event that quotes the API key reaches the client withou
     errorAfter: 3,
     errorPayload: { type: "error", error: { type: "overloaded_error", message: `overloaded for ${anthropic.apiKey}` } },
   });
-  const stream = await chat("anthropic/claude-sonnet-4-5", true);
+  const stream = (await chat("anthropic/claude-sonnet-4-5", true)) as AsyncIterable<unknown>;
   const error = await (async () => {
-    for await (const _chunk of stream as AsyncIterable<unknown>);
+    for await (const _chunk of stream);
   })().catch((e) => e);
   expect(String(error.message)).toContain("overloaded for [redacted]");
   expect(String(error.message)).not.toContain(anthropic.apiKey);
@@ -93,15 +93,15 @@ test("a provider 429 with Retry-After → 503 no_supplier with the Retry-After p
   const claude = await apiError(chat("anthropic/claude-sonnet-4-5"));
   expect(claude.status).toBe(503);
   expect(claude.code).toBe("no_supplier");
-  expect(claude.headers.get("retry-after")).toBe("17");
+  expect(claude.headers?.get("retry-after")).toBe("17");
 
   gemini.setNext({ status: 503, headers: { "retry-after": "3" }, json: { error: { code: 503, status: "UNAVAILABLE", message: "overloaded" } } });
-  expect((await apiError(chat("google/gemini-3-flash", true))).headers.get("retry-after")).toBe("3");
+  expect((await apiError(chat("google/gemini-3-flash", true))).headers?.get("retry-after")).toBe("3");
 });
 
 test("Gemini's 429 RetryInfo.retryDelay becomes Retry-After (rounded up) when no header says otherwise", async () => {
   gemini.setNext({ fixture: "google-429-retry-info.json" });
   const error = await apiError(chat("google/gemini-3-flash"));
   expect(error.status).toBe(503);
-  expect(error.headers.get("retry-after")).toBe("35");
+  expect(error.headers?.get("retry-after")).toBe("35");
 });

@@ -22,9 +22,10 @@ export function createAnthropicStreamTranslator(): StreamTranslator {
   let finished = false;
 
   // Emitted on every usage update, so an abandoned stream can still be billed for what is known.
-  const usageEvent = (update: AnthropicUsage | null | undefined): StreamEvent => {
+  // Only message_delta counts the output streamed; message_start's output_tokens precede the content.
+  const usageEvent = (update: AnthropicUsage | null | undefined, outputCounted: boolean): StreamEvent => {
     usage = mergeAnthropicUsage(usage, update);
-    return { type: "usage", usage: mapAnthropicUsage(usage) };
+    return { type: "usage", usage: mapAnthropicUsage(usage), outputCounted };
   };
 
   const finish = (reason: string | null | undefined): StreamEvent => {
@@ -98,7 +99,7 @@ export function createAnthropicStreamTranslator(): StreamTranslator {
       const index = payload.index ?? -1;
       switch (event || payload.type) {
         case "message_start":
-          return [usageEvent(payload.message?.usage)];
+          return [usageEvent(payload.message?.usage, false)];
         case "content_block_start":
           return blockStart(index, payload.content_block);
         case "content_block_delta":
@@ -106,7 +107,7 @@ export function createAnthropicStreamTranslator(): StreamTranslator {
         case "content_block_stop":
           return blockStop(index);
         case "message_delta": {
-          const events = [usageEvent(payload.usage)];
+          const events = [usageEvent(payload.usage, true)];
           if (payload.delta?.stop_reason && !finished) events.push(finish(payload.delta.stop_reason));
           return events;
         }

@@ -47,7 +47,8 @@ export class GeminiEventReader {
     }
     // Vertex chunks carry usageMetadata without counts; those must not overwrite real usage.
     if (chunk.usageMetadata && Object.keys(chunk.usageMetadata).some((key) => key.endsWith("TokenCount"))) {
-      events.push({ type: "usage", usage: mapGeminiUsage(chunk.usageMetadata) });
+      // Each chunk's counts cover everything generated up to and including that chunk.
+      events.push({ type: "usage", usage: mapGeminiUsage(chunk.usageMetadata), outputCounted: true });
     }
     return events;
   }

@@ -10,7 +10,7 @@ import { ApiError } from "../../../src/errors.ts";
 import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureJson, fixtureText, fixturesDir } from "../../support/fixtures.ts";
-import { reasoning, text, translateFixture, usage, usageEvent } from "./helpers.ts";
+import { reasoning, startUsageEvent, text, translateFixture, usage, usageEvent } from "./helpers.ts";
 
 const FORMAT = "anthropic-claude-v1";
 const CLEAR_THINKING_JSON_SIGNATURE =
@@ -163,7 +163,7 @@ describe("non-streaming bodies → parseResponse", () => {
 describe("streams → StreamEvents", () => {
   fixtureTest("anthropic-text.chunks.txt", "", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(12, 1),
+      startUsageEvent(12, 1),
       text("Hello"),
       text("! I"),
       text("'m doing well, thank you for asking"),
@@ -177,7 +177,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("anthropic-clear-thinking.1.chunks.txt", "the signature closes a full, round-trippable entry", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(69, 2),
+      startUsageEvent(69, 2),
       reasoning("The previous"),
       reasoning(" result"),
       reasoning(" was"),
@@ -208,7 +208,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("anthropic-claude-sonnet-5-reasoning-summarized.chunks.txt", "padded lines, thinking_tokens", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(47, 2),
+      startUsageEvent(47, 2),
       reasoning("I"),
       reasoning("'m working through the Euclidean algorithm to find the GCD of 1071 and 462,"),
       reasoning(" applying successive division until I reach a remainder of zero, which"),
@@ -242,7 +242,7 @@ describe("streams → StreamEvents", () => {
   fixtureTest("anthropic-issue-11719-quoted-tool-input.chunks.txt", "argument fragments forwarded as-is", (file) => {
     const events = translateFixture(file);
     expect(events).toEqual([
-      usageEvent(912, 16),
+      startUsageEvent(912, 16),
       toolStart(0, "toolu_01Cr31vcGoeeRgi3Eo5Ds8qN", "website_update"),
       // The leading "" fragment is skipped.
       toolDelta(0, '{"website_path": "/home/user'),
@@ -275,7 +275,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("issue-10781.1.chunks.txt", "text block then a tool call numbered 0 (content index 1)", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(624, 1),
+      startUsageEvent(624, 1),
       text("Let"),
       text(" me check."),
       toolStart(0, "toolu_01Ni1uw4HXYxUhc4iFMqx7yY", "get_weather"),
@@ -288,7 +288,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("anthropic-tool-no-args.chunks.txt", 'a call with no argument JSON gets "{}"', (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(565, 7),
+      startUsageEvent(565, 7),
       text("I'll update the issue list for"),
       text(" you."),
       toolStart(0, "toolu_01QE1WLsSVp5hy5Q3GmGTmjP", "updateIssueList"),
@@ -300,7 +300,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("anthropic-issue-5942-cache-write.chunks.txt", "cache creation is prompt + cacheWrite", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(18642, 1, { cacheWriteTokens: 18639 }),
+      startUsageEvent(18642, 1, { cacheWriteTokens: 18639 }),
       text("OK"),
       usageEvent(18642, 1, { cacheWriteTokens: 18639 }),
       finish("length"),
@@ -309,7 +309,7 @@ describe("streams → StreamEvents", () => {
 
   fixtureTest("anthropic-issue-5942-cache-read.chunks.txt", "cache read is prompt + cached", (file) => {
     expect(translateFixture(file)).toEqual([
-      usageEvent(18642, 1, { cachedTokens: 18639 }),
+      startUsageEvent(18642, 1, { cachedTokens: 18639 }),
       text("OK"),
       usageEvent(18642, 1, { cachedTokens: 18639 }),
       finish("length"),
@@ -321,7 +321,7 @@ describe("streams → StreamEvents", () => {
     "message_delta input figures overwrite message_start",
     (file) => {
       expect(translateFixture(file)).toEqual([
-        usageEvent(43, 1),
+        startUsageEvent(43, 1),
         text("p"),
         text("ong"),
         usageEvent(61, 2),
@@ -331,7 +331,7 @@ describe("streams → StreamEvents", () => {
   );
 
   fixtureTest("anthropic-refusal.chunks.txt", "no content blocks, refusal → content_filter", (file) => {
-    expect(translateFixture(file)).toEqual([usageEvent(18, 1), usageEvent(18, 5), finish("content_filter")]);
+    expect(translateFixture(file)).toEqual([startUsageEvent(18, 1), usageEvent(18, 5), finish("content_filter")]);
   });
 });
 

@@ -50,9 +50,18 @@ export function usage(
   return { promptTokens, completionTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ...details };
 }
 
+/** Usage from message_delta: it counts the output streamed. */
 export const usageEvent = (...args: Parameters<typeof usage>): StreamEvent => ({
   type: "usage",
   usage: usage(...args),
+  outputCounted: true,
+});
+
+/** Usage from message_start: sent before any output, so it counts none of the stream's. */
+export const startUsageEvent = (...args: Parameters<typeof usage>): StreamEvent => ({
+  type: "usage",
+  usage: usage(...args),
+  outputCounted: false,
 });
 export const text = (t: string): StreamEvent => ({ type: "text", choice: 0, text: t });
 export const reasoning = (t: string): StreamEvent => ({ type: "reasoning", choice: 0, text: t });

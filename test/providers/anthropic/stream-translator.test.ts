@@ -3,7 +3,7 @@ import { ApiError, streamError } from "../../../src/errors.ts";
 import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureChunks } from "../../support/fixtures.ts";
-import { reasoning, text, translateFixture, usageEvent } from "./helpers.ts";
+import { reasoning, startUsageEvent, text, translateFixture, usageEvent } from "./helpers.ts";
 
 const messageStart = (usage: Record<string, unknown>) =>
   JSON.stringify({
@@ -49,7 +49,7 @@ describe("usage for billing", () => {
           output_tokens: 1,
         }),
       ),
-    ).toEqual([usageEvent(10500, 1, { cachedTokens: 8000, cacheWriteTokens: 500 })]);
+    ).toEqual([startUsageEvent(10500, 1, { cachedTokens: 8000, cacheWriteTokens: 500 })]);
     expect(
       translator.push(
         "content_block_start",
@@ -82,7 +82,7 @@ describe("usage for billing", () => {
       event({ type: "message_stop" }),
     ]);
     expect(events).toEqual([
-      usageEvent(130, 1, { cachedTokens: 100 }),
+      startUsageEvent(130, 1, { cachedTokens: 100 }),
       usageEvent(130, 80, { cachedTokens: 100, reasoningTokens: 50 }),
       { type: "finish", choice: 0, reason: "stop" },
     ]);
@@ -101,7 +101,7 @@ describe("stream ends and errors", () => {
 
   test("message_stop without a stop_reason still finishes once", () => {
     const { events } = run([messageStart({ input_tokens: 5, output_tokens: 1 }), event({ type: "message_stop" })]);
-    expect(events).toEqual([usageEvent(5, 1), { type: "finish", choice: 0, reason: "stop" }]);
+    expect(events).toEqual([startUsageEvent(5, 1), { type: "finish", choice: 0, reason: "stop" }]);
   });
 
   test("event: error → the upstream's message and type as a stream error, after the usage already emitted", () => {
@@ -112,7 +112,7 @@ describe("stream ends and errors", () => {
       ],
       false,
     );
-    expect(events).toEqual([usageEvent(12, 1)]);
+    expect(events).toEqual([startUsageEvent(12, 1)]);
     expect(error!.toEnvelope()).toEqual({
       error: { message: "Overloaded", type: "upstream_error", code: "overloaded_error" },
     });
@@ -138,7 +138,7 @@ describe("stream ends and errors", () => {
       event({ type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2 } }),
       event({ type: "message_stop" }),
     ]);
-    expect(events).toEqual([usageEvent(1, 1), usageEvent(1, 2), { type: "finish", choice: 0, reason: "stop" }]);
+    expect(events).toEqual([startUsageEvent(1, 1), usageEvent(1, 2), { type: "finish", choice: 0, reason: "stop" }]);
   });
 });
 
@@ -185,7 +185,7 @@ describe("content blocks", () => {
       event({ type: "message_stop" }),
     ]);
     expect(events).toEqual([
-      usageEvent(100, 1),
+      startUsageEvent(100, 1),
       {
         type: "reasoning_detail",
         choice: 0,
@@ -230,7 +230,7 @@ describe("content blocks", () => {
       event({ type: "message_stop" }),
     ]);
     expect(events).toEqual([
-      usageEvent(10, 1),
+      startUsageEvent(10, 1),
       {
         type: "reasoning_detail",
         choice: 0,

@@ -22,6 +22,7 @@ const chunkSignature = (file: string, line: number) =>
 const usage = (promptTokens: number, completionTokens: number, reasoningTokens: number, cachedTokens = 0) => ({
   type: "usage" as const,
   usage: { promptTokens, completionTokens, cachedTokens, cacheWriteTokens: 0, reasoningTokens } satisfies TokenUsage,
+  outputCounted: true,
 });
 
 const encrypted = (data: string, id: string | null, index = 0) => ({

@@ -30,5 +30,5 @@ test("streaming: the last chunk's cumulative usage carries the cached tokens", (
     ...translator.push(undefined, chunk("ered.", usageMetadata, "STOP")),
     ...translator.end(),
   ];
-  expect(events.filter((event) => event.type === "usage").at(-1)).toEqual({ type: "usage", usage: expected });
+  expect(events.filter((event) => event.type === "usage").at(-1)).toEqual({ type: "usage", usage: expected, outputCounted: true });
 });
