@@ -41,7 +41,14 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       catalog.start(config.catalogRefreshSeconds);
       authenticator.start();
       billing.start();
-      app.listen({ port, hostname });
+      try {
+        app.listen({ port, hostname });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "EADDRINUSE") {
+          throw new UserError(`port ${port} on ${hostname} is already in use (another gateway?): stop it or set PORT`);
+        }
+        throw error;
+      }
       return app.server!;
     },
     async stop() {

@@ -4,6 +4,7 @@ import { startGeminiServer } from "../fakes/gemini-server.ts";
 import { testDatabase } from "../support/database.ts";
 import { newTenant } from "../support/gateway.ts";
 import { type GatewayProcess, startGatewayProcess } from "../support/gateway-process.ts";
+import { stopStartedProcesses } from "../support/processes.ts";
 import { accountState } from "../support/ledger.ts";
 
 // Several gateway processes on one PostgreSQL database: one balance, one
@@ -24,8 +25,9 @@ beforeAll(async () => {
   [first, second] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
 });
 beforeEach(() => gemini.reset());
+// Every process this file started, including those of a test that failed half-way.
 afterAll(async () => {
-  await Promise.all([first?.stop(), second?.stop()]);
+  await stopStartedProcesses();
   await gemini.stop();
 });
 

@@ -10,23 +10,27 @@ import { openDatabase } from "../../src/db/client.ts";
 import { billingAccounts } from "../../src/db/schema.ts";
 import { randomBase62 } from "../../src/util/random.ts";
 import { findWorkspace } from "../../src/workspaces/workspaces.ts";
+import { spawnTracked, stopStartedProcesses } from "../support/processes.ts";
 
 // The CLI end to end, as an operator runs it: one process per command, on
 // DATABASE_URL when set (CI), else on an embedded database in a temp dir.
 const dataDir = mkdtempSync(join(tmpdir(), "opentoken-cli-"));
 const main = resolve(import.meta.dir, "../../src/main.ts");
 const ws = `cli-${randomBase62(8)}`;
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopStartedProcesses();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function cli(...args: string[]) {
-  const child = Bun.spawn(["bun", main, ...args], {
+  const child = spawnTracked(["bun", main, ...args], {
     env: { ...process.env, OPENTOKEN_DATA_DIR: dataDir },
     stdout: "pipe",
     stderr: "pipe",
   });
   const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
+    new Response(child.stdout as ReadableStream).text(),
+    new Response(child.stderr as ReadableStream).text(),
     child.exited,
   ]);
   return { stdout, stderr, code };

@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
+import { spawnTracked } from "./processes.ts";
 
 const main = resolve(import.meta.dir, "../../src/main.ts");
 
-function freePort(): number {
+export function freePort(): number {
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
   const port = server.port!;
   server.stop(true);
@@ -10,16 +11,15 @@ function freePort(): number {
 }
 
 /**
- * A gateway in its own OS process (`bun src/main.ts serve`) on the test
- * database: for what one process cannot show (several instances sharing a
- * database, a process killed mid-request).
+ * A gateway in its own OS process (`bun src/main.ts serve`, exactly as an
+ * operator starts it) on the test database: for what one process cannot
+ * show (several instances sharing a database, a process killed
+ * mid-request). Tracked, so it never outlives the test file.
  */
-export async function startGatewayProcess(env: Record<string, string>) {
-  const port = freePort();
+export async function startGatewayProcess(env: Record<string, string>, port = freePort()) {
   const url = `http://127.0.0.1:${port}`;
-  const child = Bun.spawn(["bun", main, "serve"], {
-    // The fetch limit set up front, so `serve` does not re-execute itself and a kill reaches the server.
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", BUN_CONFIG_MAX_HTTP_REQUESTS: "1024" },
+  const child = spawnTracked(["bun", main, "serve"], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -37,8 +37,8 @@ export async function startGatewayProcess(env: Record<string, string>) {
     if (child.exitCode !== null) break;
     await Bun.sleep(20);
   }
-  child.kill();
-  throw new Error(`gateway process did not start: ${await new Response(child.stderr).text()}`);
+  child.kill("SIGKILL");
+  throw new Error(`gateway process did not start: ${await new Response(child.stderr as ReadableStream).text()}`);
 }
 
 export type GatewayProcess = Awaited<ReturnType<typeof startGatewayProcess>>;

@@ -1,15 +1,14 @@
 import { openDatabase } from "../../db/client.ts";
 import { createGateway } from "../../gateway.ts";
 import type { Command } from "../command.ts";
-import { runWithFetchLimit } from "../fetch-limit.ts";
+import { execWithFetchLimit } from "../fetch-limit.ts";
 
 export const serve: Command = {
   name: "serve",
   usage: "serve",
   summary: "Run the gateway (the default command); PORT and HOST choose the address",
   async run(_args, { config, print }) {
-    const reexecuted = await runWithFetchLimit();
-    if (reexecuted !== undefined) process.exit(reexecuted);
+    execWithFetchLimit();
     const database = await openDatabase(config);
     const gateway = await createGateway(config, database);
     const server = gateway.listen();
