@@ -16,6 +16,8 @@ export interface Config {
   catalogRefreshSeconds: number;
   keyCacheSeconds: number;
   maxBodyBytes: number;
+  /** How long an idle client connection stays open (keep-alive, a stalled upload); Bun allows at most 255. */
+  httpIdleTimeoutSeconds: number;
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
   /** How long a process's credit holds outlive it (billing/lease-billing.ts). */
@@ -54,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     catalogRefreshSeconds: positiveInt(env, "CATALOG_REFRESH_SECONDS", 30),
     keyCacheSeconds: positiveInt(env, "KEY_CACHE_SECONDS", 5),
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", 20 * 1024 * 1024),
+    httpIdleTimeoutSeconds: Math.min(255, positiveInt(env, "HTTP_IDLE_TIMEOUT_SECONDS", 30)),
     upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
     streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),

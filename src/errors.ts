@@ -55,6 +55,12 @@ export interface ApiErrorOptions {
   supplierFailure?: SupplierFailure;
 }
 
+/**
+ * Longest message sent: messages quote what the client sent (a model id, a
+ * content part type), and a 100 KB value must not come back 100 KB long.
+ */
+const MAX_MESSAGE_LENGTH = 1_000;
+
 export class ApiError extends Error {
   readonly status: number;
   readonly type: ErrorType;
@@ -64,7 +70,8 @@ export class ApiError extends Error {
   readonly supplierFailure: SupplierFailure | undefined;
 
   constructor(options: ApiErrorOptions) {
-    super(options.message);
+    const { message } = options;
+    super(message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message);
     this.name = "ApiError";
     this.status = options.status;
     this.type = options.type;

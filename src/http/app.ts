@@ -15,7 +15,7 @@ import { embeddingRoutes } from "./routes/embeddings.ts";
 import { modelRoutes } from "./routes/models.ts";
 
 export interface AppDeps {
-  config: Pick<Config, "maxBodyBytes">;
+  config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds">;
   catalog: Catalog;
   authenticator: Authenticator;
   chat: ChatDeps;
@@ -30,8 +30,18 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
 
   // normalize: false — Elysia's default "normalize" rewrites a body to fit the schema before checking it
   // (a string where an object belongs became {"0": "x"} and passed); the wire schemas are open objects instead.
-  // Bun's own body limit answers with a bare 413; the gateway enforces its limit itself (json-body.ts).
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER } })
+  const serve = {
+    // Bun's own body limit answers with a bare 413; the gateway enforces its limit itself (json-body.ts).
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    // Elysia's default shares the port with a second gateway started on it, which then serves at random.
+    reusePort: false,
+    development: false,
+    idleTimeout: config.httpIdleTimeoutSeconds,
+  };
+  // standardHostname: false — Elysia otherwise finds the path from the 11th character of the URL, so with
+  // a Host of 3 characters or fewer "/aa/v1/models" was routed as "/v1/models". The gateway speaks plain
+  // HTTP (TLS ends at a proxy), so every URL starts "http://".
+  const app = new Elysia({ normalize: false, serve, handler: { standardHostname: false } })
     .use(requestContext)
     .onRequest(async (c) => {
       const ctx = (c.ctx = newRequestContext(c.request));
@@ -42,21 +52,26 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
       if (isCustomerPath((c as unknown as { path: string }).path)) ctx.principal = await authenticator.authenticate(c.request.headers.get("authorization"));
     })
     // Every body goes through here, whatever its content type, so none is read unbounded by a default parser.
-    .onParse(async ({ ctx, request }, contentType) => {
-      if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType);
+    .onParse(async ({ ctx, request }) => {
+      const contentType = request.headers.get("content-type");
+      if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType ?? "");
       const { value, bytes } = await readJsonBody(request, config.maxBodyBytes);
       ctx.bodyBytes = bytes;
+      // Bun's idle timer would cut a reply that takes longer than it (a slow completion, a long
+      // pause between stream events). From here the gateway's own upstream and write deadlines bound it.
+      app.server?.timeout(request, 0);
       return value;
     })
     .onError(({ code, error, ctx, request }) => {
       const requestId = ctx.requestId;
       return errorResponse(toApiError(code, error, requestId, request.signal.aborted), requestId);
     })
-    .use(docs)
+    .use(docs())
     .use(healthRoutes)
     .use(modelRoutes(catalog))
     .use(chatRoutes(chat))
     .use(embeddingRoutes(embeddings));
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

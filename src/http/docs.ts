@@ -7,8 +7,17 @@ import packageJson from "../../package.json";
 
 const ASSETS = "/docs/assets";
 
-/** The generated OpenAPI spec at /openapi.json and Swagger UI at /docs. */
-export const docs = new Elysia({ name: "docs" })
+/**
+ * The generated OpenAPI spec at /openapi.json and Swagger UI at /docs. A
+ * plugin per app, and a fresh Response per request: Elysia keeps the value
+ * of an argument-less handler and serves it again, and a file body can be
+ * read only once (a second app in the same process got a locked body).
+ */
+export const docs = () => new Elysia({ name: "docs" })
+  // The page loads the spec by a relative URL, which from /docs/ would point below /docs.
+  .onRequest((c) => {
+    if ((c as unknown as { path: string }).path === "/docs/") return Response.redirect("/docs", 308);
+  })
   .use(
     openapi({
       path: "/docs",
@@ -27,5 +36,12 @@ export const docs = new Elysia({ name: "docs" })
       },
     }),
   )
-  .get(`${ASSETS}/swagger-ui-bundle.js`, () => Bun.file(bundlePath), { detail: { hide: true } })
-  .get(`${ASSETS}/swagger-ui.css`, () => Bun.file(cssPath), { detail: { hide: true } });
+  .get(`${ASSETS}/swagger-ui-bundle.js`, ({ set }) => asset(bundlePath, set), { detail: { hide: true } })
+  .get(`${ASSETS}/swagger-ui.css`, ({ set }) => asset(cssPath, set), { detail: { hide: true } });
+
+function asset(path: string, set: { headers: Record<string, unknown> }) {
+  const file = Bun.file(path);
+  set.headers["content-type"] = file.type;
+  set.headers["cache-control"] = "public, max-age=86400";
+  return new Response(file);
+}

@@ -1,3 +1,4 @@
+import type { ValueError } from "@sinclair/typebox/errors";
 import type { ValidationError } from "elysia";
 import { ApiError, clientClosed, internalError, invalidJson, invalidRequest, notFound } from "../errors.ts";
 
@@ -39,7 +40,32 @@ export function toApiError(code: string | number, error: unknown, requestId: str
 function validationError(error: ValidationError): ApiError {
   const first = error.all[0];
   if (!first || !("path" in first)) return invalidRequest("the request body is invalid");
-  const field = first.path.replace(/^\//, "").replaceAll("/", ".") || "body";
-  const detail = first.summary ?? first.message;
-  return invalidRequest(`invalid value for '${field}': ${detail}`, field);
+  const specific = mostSpecific(first);
+  const field = specific.path.replace(/^\//, "").replaceAll("/", ".") || "body";
+  return invalidRequest(`invalid value for '${field}': ${describe(specific)}`, field);
+}
+
+/**
+ * A union reports its failure at its own path ("messages.0.content should be
+ * one of string, array, null"); the variant that got furthest names the
+ * actual field (messages.0.content.0.type), as a client needs it.
+ */
+function mostSpecific(error: ValueError): ValueError {
+  let best = error;
+  for (const variant of error.errors ?? []) {
+    const first = variant.First();
+    if (!first) continue;
+    const candidate = mostSpecific(first);
+    if (candidate.path.length > best.path.length) best = candidate;
+  }
+  return best;
+}
+
+/** "must be one of "system", "user", …" for a union of literals; TypeBox's own message otherwise. */
+function describe(error: ValueError): string {
+  const variants = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
+  if (variants?.length && variants.every((variant) => variant.const !== undefined)) {
+    return `must be one of ${variants.map((variant) => JSON.stringify(variant.const)).join(", ")}`;
+  }
+  return error.message;
 }

@@ -11,8 +11,11 @@ const unparsable = invalidJson();
 const tooDeep = invalidJson(`the request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
 
 /** application/json, with or without parameters, and the +json types; no header at all is read as JSON too. */
-export const isJsonContentType = (contentType: string) =>
-  contentType === "" || /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
+export const isJsonContentType = (contentType: string | null) =>
+  contentType === null || /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
+
+/** Strict UTF-8: invalid bytes are a 400, not U+FFFD sent upstream; a BOM is kept, so JSON.parse refuses it. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * A JSON request body, read within `limit` bytes and parsed only after a
@@ -24,7 +27,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<{ v
   const bytes = await readCapped(request, limit);
   if (exceedsDepth(bytes, MAX_JSON_DEPTH)) throw tooDeep;
   try {
-    return { value: JSON.parse(new TextDecoder().decode(bytes)), bytes: bytes.byteLength };
+    return { value: JSON.parse(utf8.decode(bytes)), bytes: bytes.byteLength };
   } catch {
     throw unparsable;
   }

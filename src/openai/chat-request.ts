@@ -125,7 +125,7 @@ export const ChatCompletionRequest = OpenObject(
     top_p: t.Optional(t.Union([t.Number({ minimum: 0, maximum: 1 }), t.Null()])),
     stop: t.Optional(t.Union([t.String(), t.Array(t.String(), { maxItems: 4 }), t.Null()])),
     n: t.Optional(t.Union([t.Integer({ minimum: 1, maximum: 8 }), t.Null()])),
-    seed: t.Optional(t.Union([t.Integer(), t.Null()])),
+    seed: t.Optional(t.Union([t.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), t.Null()])),
     presence_penalty: t.Optional(t.Union([t.Number({ minimum: -2, maximum: 2 }), t.Null()])),
     frequency_penalty: t.Optional(t.Union([t.Number({ minimum: -2, maximum: 2 }), t.Null()])),
     user: t.Optional(t.String()),

@@ -26,7 +26,7 @@ export const EmbeddingRequest = OpenObject(
       }),
     ),
     dimensions: t.Optional(
-      t.Union([t.Integer({ minimum: 1 }), t.Null()], {
+      t.Union([t.Integer({ minimum: 1, maximum: 65_536 }), t.Null()], {
         description: "Shorten each vector to this many dimensions; the result is re-normalised to unit length.",
       }),
     ),

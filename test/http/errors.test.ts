@@ -120,7 +120,7 @@ test("an oversized body → 413 in the envelope, declared or chunked", async () 
 test("an unexpected failure → 500 api_error with the request id and no internals", async () => {
   const broken = { authenticate: () => Promise.reject(new Error("connection string postgres://secret@db")) };
   const app = createApp({
-    config: { maxBodyBytes: 1024 },
+    config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30 },
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
     chat: { catalog: gateway.catalog, upstream: {} as never, adapters: {} as never, billing: {} as never },
@@ -161,4 +161,8 @@ test("the Swagger UI page and its assets are served by the gateway itself", asyn
   }
   expect(page).not.toContain("unpkg.com");
   expect(page).not.toContain("jsdelivr");
+  // The page loads the spec relative to itself: /docs/ would look for it under /docs/.
+  const slash = await gateway.request("/docs/");
+  expect(slash.status).toBe(308);
+  expect(slash.headers.get("location")).toBe("/docs");
 });
