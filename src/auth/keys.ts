@@ -43,12 +43,17 @@ export function listApiKeys(db: Database, workspaceId?: string) {
     .orderBy(asc(apiKeys.createdAt));
 }
 
-/** Revokes by key id or by display prefix; an ambiguous prefix is refused. */
+/**
+ * Revokes by key id, by display prefix (as `key list` prints it, with or
+ * without its "…") or by the full key; an ambiguous prefix is refused.
+ */
 export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<ApiKeyRow> {
+  const given = idOrPrefix.trim();
+  const prefix = given.replace(/…$/, "");
   const matches = await db
     .select()
     .from(apiKeys)
-    .where(or(eq(apiKeys.id, idOrPrefix), eq(apiKeys.prefix, idOrPrefix)));
+    .where(or(eq(apiKeys.id, given), eq(apiKeys.prefix, prefix), eq(apiKeys.keyHash, hashApiKey(given))));
   if (matches.length === 0) throw new UserError(`no key matches "${idOrPrefix}"`);
   if (matches.length > 1) {
     throw new UserError(`"${idOrPrefix}" matches ${matches.length} keys; use the key id (${matches.map((k) => k.id).join(", ")})`);

@@ -9,6 +9,8 @@ import { accountState } from "../support/ledger.ts";
 
 // Several gateway processes on one PostgreSQL database: one balance, one
 // spend limit, and no credit left blocked by a process killed mid-request.
+/** Each test starts real processes: explicit time, so a busy machine slows them down without failing them. */
+const SLOW_TEST_MS = 60_000;
 const databaseUrl = process.env.DATABASE_URL;
 const gemini = startGeminiServer();
 const env = {
@@ -23,13 +25,13 @@ let second: GatewayProcess;
 beforeAll(async () => {
   if (!databaseUrl) return;
   [first, second] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
-});
+}, SLOW_TEST_MS);
 beforeEach(() => gemini.reset());
 // Every process this file started, including those of a test that failed half-way.
 afterAll(async () => {
   await stopStartedProcesses();
   await gemini.stop();
-});
+}, SLOW_TEST_MS);
 
 const hello = [{ role: "user" as const, content: "Hello" }];
 // An upper bound of one request's worst case: under 200 body bytes × $0.50/M + 1,000 output × $3/M.
@@ -70,7 +72,7 @@ test.skipIf(!databaseUrl)("two processes share one balance: 200 concurrent reque
   expect(state.records).toHaveLength(admitted);
   expect(state.balance).toBeGreaterThanOrEqual(0n);
   expect(state.ledgerSum).toBe(state.balance!);
-});
+}, SLOW_TEST_MS);
 
 test.skipIf(!databaseUrl)("two processes share one spend limit", async () => {
   const { workspace, key } = await newTenant(1_000_000_000n, { spendLimit: 5n * WORST_CASE });
@@ -82,7 +84,7 @@ test.skipIf(!databaseUrl)("two processes share one spend limit", async () => {
   const state = await settledState(workspace.id, admitted);
   const spent = state.records.reduce((sum, record) => sum + record.cost, 0n);
   expect(spent).toBeLessThanOrEqual(5n * WORST_CASE);
-});
+}, SLOW_TEST_MS);
 
 test.skipIf(!databaseUrl)("a process killed mid-request blocks no credit beyond its lease's expiry", async () => {
   const victim = await startGatewayProcess(env);
@@ -113,7 +115,7 @@ test.skipIf(!databaseUrl)("a process killed mid-request blocks no credit beyond 
   expect(Date.now() - killedAt).toBeLessThan(4_000);
   const state = await settledState(workspace.id, 1);
   expect(state.ledgerSum).toBe(state.balance!);
-});
+}, SLOW_TEST_MS);
 
 test.skipIf(!databaseUrl)("SIGTERM lets a request in flight finish and bills it before the process exits", async () => {
   const leaving = await startGatewayProcess(env);
@@ -129,4 +131,4 @@ test.skipIf(!databaseUrl)("SIGTERM lets a request in flight finish and bills it 
   const state = await accountState(db, workspace.id);
   expect(state.records).toHaveLength(1);
   expect(state.holds).toBe(0n);
-});
+}, SLOW_TEST_MS);

@@ -14,13 +14,15 @@ import { spawnTracked, stopStartedProcesses } from "../support/processes.ts";
 
 // The CLI end to end, as an operator runs it: one process per command, on
 // DATABASE_URL when set (CI), else on an embedded database in a temp dir.
+/** Each test starts real processes: explicit time, so a busy machine slows them down without failing them. */
+const SLOW_TEST_MS = 60_000;
 const dataDir = mkdtempSync(join(tmpdir(), "opentoken-cli-"));
 const main = resolve(import.meta.dir, "../../src/main.ts");
 const ws = `cli-${randomBase62(8)}`;
 afterAll(async () => {
   await stopStartedProcesses();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, SLOW_TEST_MS);
 
 async function cli(...args: string[]) {
   const child = spawnTracked(["bun", main, ...args], {
@@ -45,9 +47,9 @@ test("migrate, workspace create/list and credit add keep the balance exact", asy
   expect(credited.stdout).toContain("balance $12.500000001");
   const list = await cli("workspace", "list");
   expect(list.stdout).toMatch(new RegExp(`${ws}\\s+12\\.500000001`));
-});
+}, SLOW_TEST_MS);
 
-test("key create prints the key once; key list never shows it; key revoke works by prefix", async () => {
+test("key create prints the key once; key list never shows it; key revoke takes the prefix as listed, or the full key", async () => {
   const created = await cli("key", "create", ws, "--name", "ci", "--spend-limit", "3", "--expires", "2031-01-01T00:00:00Z");
   expect(created.code).toBe(0);
   const key = created.stdout.split("\n")[0]!;
@@ -56,10 +58,14 @@ test("key create prints the key once; key list never shows it; key revoke works 
   expect(list.stdout).not.toContain(key);
   expect(list.stdout).toContain(`${key.slice(0, 12)}…`);
   expect(list.stdout).toMatch(/ci\s+active\s+3\.00\s+never\s+2031-01-01T00:00:00Z/);
-  const revoked = await cli("key", "revoke", key.slice(0, 12));
+  const revoked = await cli("key", "revoke", `${key.slice(0, 12)}…`);
   expect(revoked.code).toBe(0);
   expect((await cli("key", "list", ws)).stdout).toMatch(/ci\s+revoked/);
-});
+
+  const second = (await cli("key", "create", ws, "--name", "full")).stdout.split("\n")[0]!;
+  expect((await cli("key", "revoke", second)).code).toBe(0);
+  expect((await cli("key", "list", ws)).stdout).toMatch(/full\s+revoked/);
+}, SLOW_TEST_MS);
 
 test("key create --limit-reset gives a periodic spend limit", async () => {
   const created = await cli("key", "create", ws, "--name", "daily", "--spend-limit", "1.5", "--limit-reset", "daily");
@@ -67,7 +73,7 @@ test("key create --limit-reset gives a periodic spend limit", async () => {
   expect((await cli("key", "list", ws)).stdout).toMatch(/daily\s+active\s+1\.50\s+daily/);
   expect((await cli("key", "create", ws, "--limit-reset", "daily")).stderr).toContain("--limit-reset needs --spend-limit");
   expect((await cli("key", "create", ws, "--spend-limit", "1", "--limit-reset", "hourly")).code).toBe(1);
-});
+}, SLOW_TEST_MS);
 
 test("usage, ledger and ledger verify report what settlement wrote", async () => {
   const database = await openDatabase(loadConfig({ ...process.env, OPENTOKEN_DATA_DIR: dataDir }));
@@ -110,7 +116,7 @@ test("usage, ledger and ledger verify report what settlement wrote", async () =>
   const verified = await cli("ledger", "verify");
   expect(verified.code).toBe(0);
   expect(verified.stdout).toMatch(/^ok: \d+ workspaces/);
-});
+}, SLOW_TEST_MS);
 
 test("ledger verify exits non-zero when a balance drifts from its ledger", async () => {
   const database = await openDatabase(loadConfig({ ...process.env, OPENTOKEN_DATA_DIR: dataDir }));
@@ -135,7 +141,7 @@ test("ledger verify exits non-zero when a balance drifts from its ledger", async
       .where(eq(billingAccounts.workspaceId, workspace.id));
     await repair.close();
   }
-});
+}, SLOW_TEST_MS);
 
 test("models list shows the seeded catalog", async () => {
   const { stdout, code } = await cli("models", "list");
@@ -143,7 +149,7 @@ test("models list shows the seeded catalog", async () => {
   expect(stdout).toMatch(/google\/gemini-2\.5-pro\s+gemini-2\.5-pro\s+chat\s+1\.25\s+10\.00\s+0\.125\s+1\.25\s+yes/);
   expect(stdout).toMatch(/google\/text-embedding-004\s+text-embedding-004\s+embedding\s+0\.025\s+0\.00\s+-\s+-/);
   expect(stdout.trim().split("\n")).toHaveLength(11);
-});
+}, SLOW_TEST_MS);
 
 test("user mistakes give one line on stderr and a non-zero exit, never a stack trace", async () => {
   for (const args of [
@@ -161,7 +167,7 @@ test("user mistakes give one line on stderr and a non-zero exit, never a stack t
     expect(stderr.trim().split("\n")[0]).toMatch(/^error: /);
     expect(stderr).not.toContain("    at ");
   }
-});
+}, SLOW_TEST_MS);
 
 test("every command has --help", async () => {
   const overview = await cli("--help");
@@ -185,4 +191,4 @@ test("every command has --help", async () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain(`usage: opentoken ${command}`);
   }
-});
+}, SLOW_TEST_MS);

@@ -2,6 +2,7 @@ import { openDatabase } from "../../db/client.ts";
 import { createGateway } from "../../gateway.ts";
 import type { Command } from "../command.ts";
 import { execWithFetchLimit } from "../fetch-limit.ts";
+import { startupWarnings } from "../startup-warnings.ts";
 
 export const serve: Command = {
   name: "serve",
@@ -13,6 +14,7 @@ export const serve: Command = {
     const gateway = await createGateway(config, database);
     const server = gateway.listen();
     const store = database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`;
+    for (const warning of startupWarnings(config)) console.warn(`warning: ${warning}`);
     print(`OpenToken listening on http://${server.hostname}:${server.port} (database: ${store}; docs: /docs)`);
 
     const shutdown = async () => {
