@@ -20,6 +20,8 @@ export interface Config {
   httpIdleTimeoutSeconds: number;
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  /** A streaming client that takes nothing for this long while frames wait is cut. */
+  streamWriteTimeoutMs: number;
   /** How long a process's credit holds outlive it (billing/lease-billing.ts). */
   leaseTtlSeconds: number;
   /** How long finished requests wait to be written to the ledger together. */
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpIdleTimeoutSeconds: Math.min(255, positiveInt(env, "HTTP_IDLE_TIMEOUT_SECONDS", 30)),
     upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
     streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
+    streamWriteTimeoutMs: positiveInt(env, "STREAM_WRITE_TIMEOUT_MS", 30_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
     settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
     providers: {

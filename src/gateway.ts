@@ -5,9 +5,11 @@ import { Catalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
+import type { CallDeps } from "./calls/call-deps.ts";
 import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
-import { googleChatAdapter } from "./providers/google/index.ts";
-import { createUpstream } from "./providers/upstream-client.ts";
+import { defaultSuppliers } from "./providers/default-suppliers.ts";
+import { GoogleChatAdapter } from "./providers/google/index.ts";
+import { createTransport } from "./providers/upstream-transport.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
 import { UserError } from "./errors.ts";
 import type { Database } from "./db/client.ts";
@@ -23,13 +25,14 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const billing = new LeaseBilling(database.db, config);
-  const chat = {
-    catalog,
-    upstream: createUpstream(config),
-    adapters: { google: googleChatAdapter, anthropic: anthropicChatAdapter },
+  const transport = createTransport(config);
+  const calls: CallDeps = {
+    adapters: { google: new GoogleChatAdapter(transport), anthropic: anthropicChatAdapter },
+    suppliers: defaultSuppliers(config),
+    transport,
     billing,
   };
-  const app = createApp({ config, catalog, authenticator, chat, embeddings: { catalog, upstream: chat.upstream, billing } });
+  const app = createApp({ config, catalog, authenticator, chat: { catalog, calls }, embeddings: { catalog, calls } });
 
   return {
     app,

@@ -1,6 +1,5 @@
-import type { CatalogModel } from "../catalog/model.ts";
-import type { ChatCompletionRequest } from "../openai/chat-request.ts";
-import type { UpstreamCall } from "../providers/adapter.ts";
+import type { CallOptions } from "../calls/call-options.ts";
+import type { ChatCall } from "../providers/adapter.ts";
 import type { TokenUsage } from "../providers/types.ts";
 import type { WorstCase } from "./billing.ts";
 
@@ -12,25 +11,21 @@ import type { WorstCase } from "./billing.ts";
 const REMOTE_IMAGE_TOKENS = 3_000;
 
 /**
- * A chat request's worst case. Input: the request body's size in bytes, as
+ * A call's worst case. Input: the request body's size in bytes, as
  * byte-level tokenizers never emit more tokens than bytes and the JSON around
  * the text outweighs the per-message overhead; plus an allowance per remote
- * image. Output: the max output the call allows, times the number of choices.
+ * image. Output: the max output the call sends upstream (all choices).
  * Both are upper bounds, so settlement normally lowers the reservation.
  */
-export function chatWorstCase(req: ChatCompletionRequest, model: CatalogModel, bodyBytes: number, call: UpstreamCall): WorstCase {
-  const requested = req.max_completion_tokens ?? req.max_tokens ?? model.maxOutputTokens;
-  const outputTokens = call.maxOutputTokens ?? Math.min(requested, model.maxOutputTokens) * (req.n ?? 1);
-  return { inputTokens: bodyBytes + remoteImages(req) * REMOTE_IMAGE_TOKENS, outputTokens };
+export function callWorstCase(options: CallOptions, bodyBytes: number, call: ChatCall): WorstCase {
+  return { inputTokens: bodyBytes + remoteImages(options) * REMOTE_IMAGE_TOKENS, outputTokens: call.maxOutputTokens };
 }
 
-function remoteImages(req: ChatCompletionRequest): number {
+function remoteImages(options: CallOptions): number {
   let count = 0;
-  for (const message of req.messages) {
-    if (!Array.isArray(message.content)) continue;
-    for (const part of message.content) {
-      if (part.type === "image_url" && !part.image_url?.url.startsWith("data:")) count++;
-    }
+  for (const message of options.messages) {
+    if (message.role !== "user" && message.role !== "tool") continue;
+    for (const part of message.content) if (part.type === "image" && part.source.kind === "url") count++;
   }
   return count;
 }

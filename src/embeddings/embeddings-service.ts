@@ -1,15 +1,15 @@
-import type { Principal } from "../auth/authenticator.ts";
-import type { Billing } from "../billing/billing.ts";
-import { billedJsonResponse } from "../billing/billed-response.ts";
 import { nanoToUsdNumber } from "../billing/money.ts";
+import type { CallContext, CallDeps } from "../calls/call-deps.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import type { CatalogModel, ProviderName } from "../catalog/model.ts";
+import type { ProviderName } from "../catalog/model.ts";
+import type { BilledJson } from "../http/reply.ts";
 import { toEmbeddingList } from "../openai/build-embedding-list.ts";
-import type { EmbeddingRequest } from "../openai/embeddings.ts";
+import type { EmbeddingList, EmbeddingRequest } from "../openai/embeddings.ts";
 import { ZERO_USAGE } from "../openai/usage.ts";
 import type { EmbeddingAdapter, EmbeddingBatch, EmbeddingCall } from "../providers/embedding-adapter.ts";
 import { googleEmbeddingAdapter } from "../providers/google/embeddings/index.ts";
-import type { Upstream } from "../providers/upstream-client.ts";
+import type { ProviderClient } from "../providers/provider-client.ts";
+import type { UpstreamTransport } from "../providers/upstream-transport.ts";
 import { readInputs } from "./read-inputs.ts";
 import { embeddingsUnsupported } from "../errors.ts";
 import { resolveEmbeddingModel } from "./resolve-embedding-model.ts";
@@ -17,17 +17,7 @@ import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts"
 
 export interface EmbeddingsDeps {
   catalog: Catalog;
-  upstream: Upstream;
-  billing: Billing;
-}
-
-/** Who asked, under which request id; `signal` is the client's (a disconnect aborts the upstream calls). */
-export interface EmbeddingsContext {
-  requestId: string;
-  principal: Principal;
-  signal: AbortSignal;
-  /** performance.now() when the request arrived (Server-Timing). */
-  startedAt: number;
+  calls: Pick<CallDeps, "suppliers" | "transport" | "billing">;
 }
 
 /** Providers with an embeddings API; a catalog embedding model on any other provider is unsupported. */
@@ -41,8 +31,8 @@ const ADAPTERS: Partial<Record<ProviderName, EmbeddingAdapter>> = { google: goog
 export async function createEmbeddings(
   deps: EmbeddingsDeps,
   body: EmbeddingRequest,
-  context: EmbeddingsContext,
-): Promise<Response> {
+  context: CallContext,
+): Promise<BilledJson<EmbeddingList>> {
   const model = resolveEmbeddingModel(deps.catalog, body.model);
   const adapter = ADAPTERS[model.provider];
   if (!adapter) throw embeddingsUnsupported(model.id);
@@ -50,7 +40,7 @@ export async function createEmbeddings(
   const dimensions = body.dimensions ?? undefined;
   const calls = adapter.buildCalls(inputs, model, dimensions);
 
-  const reservation = await deps.billing.admit({
+  const reservation = await deps.calls.billing.admit({
     requestId: context.requestId,
     principal: context.principal,
     model,
@@ -58,7 +48,8 @@ export async function createEmbeddings(
   });
   try {
     const upstreamStart = performance.now();
-    const batches = await sendAll(deps.upstream, model, adapter, calls, dimensions, context.signal);
+    const client = deps.calls.suppliers.clientFor(model);
+    const batches = await sendAll(deps.calls.transport, client, adapter, calls, dimensions, context.signal);
     const upstreamMs = performance.now() - upstreamStart;
     const { promptTokens, estimated } = countPromptTokens(batches, calls, inputs);
     const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, estimated);
@@ -69,7 +60,7 @@ export async function createEmbeddings(
       { prompt_tokens: promptTokens, total_tokens: promptTokens, cost: nanoToUsdNumber(cost) },
     );
     // upstream = the wall time of the concurrent calls, from the first sent to the last answered.
-    return billedJsonResponse(list, cost, context.startedAt, upstreamMs);
+    return { body: list, cost, upstreamMs, supplier: client.name };
   } finally {
     reservation.release();
   }
@@ -81,8 +72,8 @@ export async function createEmbeddings(
  * fails as a whole, so their results would be thrown away anyway.
  */
 async function sendAll(
-  upstream: Upstream,
-  model: CatalogModel,
+  transport: UpstreamTransport,
+  client: ProviderClient,
   adapter: EmbeddingAdapter,
   calls: EmbeddingCall[],
   dimensions: number | undefined,
@@ -93,7 +84,7 @@ async function sendAll(
   try {
     return await Promise.all(
       calls.map(async (call) =>
-        adapter.parseResponse(await upstream.send(model.provider, adapter.transport, call, signal), call, dimensions),
+        adapter.parseResponse(await transport.send(client, call, signal), call, dimensions),
       ),
     );
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Catalog } from "../catalog/catalog.ts";
@@ -7,6 +8,7 @@ import type { Config } from "../config.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
 import { requestTooLarge, unsupportedMediaType } from "../errors.ts";
+import { closeWithIdleTimer } from "./bounded-stream.ts";
 import { isJsonContentType, readJsonBody } from "./json-body.ts";
 import { newRequestContext, requestContext } from "./request-context.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -15,7 +17,7 @@ import { embeddingRoutes } from "./routes/embeddings.ts";
 import { modelRoutes } from "./routes/models.ts";
 
 export interface AppDeps {
-  config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds">;
+  config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds" | "streamWriteTimeoutMs">;
   catalog: Catalog;
   authenticator: Authenticator;
   chat: ChatDeps;
@@ -41,10 +43,12 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
   // standardHostname: false — Elysia otherwise finds the path from the 11th character of the URL, so with
   // a Host of 3 characters or fewer "/aa/v1/models" was routed as "/v1/models". The gateway speaks plain
   // HTTP (TLS ends at a proxy), so every URL starts "http://".
+  // The server exists once the app listens; hooks read it per request.
+  let server = (): Server<unknown> | null => null;
   const app = new Elysia({ normalize: false, serve, handler: { standardHostname: false } })
     .use(requestContext)
     .onRequest(async (c) => {
-      const ctx = (c.ctx = newRequestContext(c.request));
+      const ctx = (c.ctx = newRequestContext(c.request, closeWithIdleTimer(server(), c.request)));
       c.set.headers["x-request-id"] = ctx.requestId;
       const length = Number(c.request.headers.get("content-length") ?? 0);
       if (length > config.maxBodyBytes) return errorResponse(tooLarge, ctx.requestId);
@@ -59,7 +63,7 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
       ctx.bodyBytes = bytes;
       // Bun's idle timer would cut a reply that takes longer than it (a slow completion, a long
       // pause between stream events). From here the gateway's own upstream and write deadlines bound it.
-      app.server?.timeout(request, 0);
+      server()?.timeout(request, 0);
       return value;
     })
     .onError(({ code, error, ctx, request }) => {
@@ -69,8 +73,9 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
     .use(docs())
     .use(healthRoutes)
     .use(modelRoutes(catalog))
-    .use(chatRoutes(chat))
+    .use(chatRoutes(chat, { writeTimeoutMs: config.streamWriteTimeoutMs }))
     .use(embeddingRoutes(embeddings));
+  server = () => app.server;
   return app;
 }
 

@@ -16,15 +16,18 @@ export interface RequestContext {
   bodyBytes: number;
   /** The caller's key, on authenticated routes (set before the body is read). */
   principal: Principal | undefined;
+  /** Closes the client connection even when its writes are stalled (a cut stream); undefined without a server (tests). */
+  readonly closeConnection: (() => void) | undefined;
 }
 
-export function newRequestContext(request: Request): RequestContext {
+export function newRequestContext(request: Request, closeConnection: (() => void) | undefined): RequestContext {
   return {
     requestId: newRequestId(),
     startedAt: performance.now(),
     signal: request.signal,
     bodyBytes: 0,
     principal: undefined,
+    closeConnection,
   };
 }
 
@@ -35,8 +38,10 @@ export function newRequestContext(request: Request): RequestContext {
  */
 export const requestContext = new Elysia({ name: "request-context" }).decorate("ctx", undefined as unknown as RequestContext);
 
-/** The principal of an authenticated route (the app authenticates every /v1 request before routing). */
-export function principalOf(ctx: RequestContext): Principal {
-  if (!ctx.principal) throw new Error("principalOf() on a route that is not authenticated");
-  return ctx.principal;
+export type AuthenticatedContext = RequestContext & { readonly principal: Principal };
+
+/** The context of an authenticated route (the app authenticates every /v1 request before routing). */
+export function authenticated(ctx: RequestContext): AuthenticatedContext {
+  if (!ctx.principal) throw new Error("authenticated() on a route that is not authenticated");
+  return ctx as AuthenticatedContext;
 }

@@ -1,22 +1,20 @@
-import type { CatalogModel } from "../catalog/model.ts";
-import type { ApiError } from "../errors.ts";
-import type { ChatCompletionRequest } from "../openai/chat-request.ts";
+import type { AdapterFeatures } from "../calls/check-support.ts";
+import type { CallOptions } from "../calls/call-options.ts";
+import type { ProviderName } from "../catalog/model.ts";
+import type { ProviderClient } from "./provider-client.ts";
 import type { ChatResult, StreamEvent } from "./types.ts";
-import type { Upstream } from "./upstream-client.ts";
 
-/** What the shared upstream client needs to send one provider call. */
+/** What the transport needs to send one provider call. */
 export interface UpstreamCall {
   /** Path below the provider's base URL, with query string. */
   path: string;
   body: unknown;
-  /**
-   * The most output tokens the call can produce, across all choices, when the
-   * adapter changes the client's limit (e.g. raised for a thinking budget);
-   * otherwise billing derives it from the request (estimate.ts).
-   */
-  maxOutputTokens?: number;
-  /** Tokens this call wrote to a provider cache before it was sent; usage reports them as cache reads. */
-  cacheWriteTokens?: number;
+}
+
+/** A generation call: the transport's part plus what billing reserves for its output. */
+export interface ChatCall extends UpstreamCall {
+  /** The most output tokens the call can produce, across all choices, as sent (clamped, raised for thinking...). */
+  maxOutputTokens: number;
 }
 
 /** Turns one upstream stream into StreamEvents; one instance per request. */
@@ -31,26 +29,20 @@ export interface StreamTranslator {
   end(): StreamEvent[];
 }
 
-/** What the shared upstream client needs from a provider: how to authenticate, how to read its errors. */
-export interface ProviderTransport {
-  /** Headers that authenticate and version a call (besides content-type). */
-  headers(apiKey: string): Record<string, string>;
-  /** Maps a non-2xx upstream reply to the spec's error table. */
-  mapError(status: number, bodyText: string): ApiError;
-}
-
 /**
- * Everything provider-specific about a chat completion. Pure translation:
- * no I/O here, so every rule is unit-testable against recorded fixtures.
+ * Everything provider-specific about a generation, as an object built once
+ * at wiring time that owns its provider's state and quirks. `C` is the
+ * adapter's own call type: what buildCall makes comes back to prepare,
+ * parseResponse and createStreamTranslator unchanged.
  */
-export interface ChatAdapter extends ProviderTransport {
-  /** Throws ApiError (400) for requests the provider cannot honour. */
-  buildRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall;
-  /**
-   * Optional stateful step between building and sending (Gemini context
-   * caching): may make its own upstream calls and rewrite the call.
-   */
-  prepare?(call: UpstreamCall, model: CatalogModel, upstream: Upstream, signal: AbortSignal): Promise<UpstreamCall>;
-  parseResponse(body: unknown): ChatResult;
-  createStreamTranslator(): StreamTranslator;
+export interface ChatAdapter<C extends ChatCall = ChatCall> {
+  readonly provider: ProviderName;
+  /** What the provider's API can serve at all (checked in one place: calls/check-support.ts). */
+  readonly features: AdapterFeatures;
+  /** Pure translation; throws ApiError (400) for what the provider cannot take. */
+  buildCall(options: CallOptions): C;
+  /** An optional stateful step before sending (Gemini context caching), with I/O through `client`. */
+  prepare?(call: C, client: ProviderClient, signal: AbortSignal): Promise<C>;
+  parseResponse(body: unknown, call: C): ChatResult;
+  createStreamTranslator(call: C): StreamTranslator;
 }

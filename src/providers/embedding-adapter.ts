@@ -1,5 +1,5 @@
-import type { CatalogModel } from "../catalog/model.ts";
-import type { ProviderTransport, UpstreamCall } from "./adapter.ts";
+import type { CatalogModel, ProviderName } from "../catalog/model.ts";
+import type { UpstreamCall } from "./adapter.ts";
 
 /** One upstream call, embedding the next `count` inputs (calls cover the inputs in order). */
 export interface EmbeddingCall extends UpstreamCall {
@@ -16,11 +16,11 @@ export interface EmbeddingBatch {
 
 /**
  * Everything provider-specific about embeddings. Pure translation, like
- * ChatAdapter: the service owns the I/O.
+ * ChatAdapter: the service owns the I/O, the provider client the headers and
+ * error mapping (the same as the provider's chat endpoint).
  */
 export interface EmbeddingAdapter {
-  /** Headers and error mapping for the shared upstream client: the same as the provider's chat endpoint. */
-  transport: ProviderTransport;
+  readonly provider: ProviderName;
   /** Splits the inputs into calls the provider accepts (each input in its own request). */
   buildCalls(inputs: readonly string[], model: CatalogModel, dimensions: number | undefined): EmbeddingCall[];
   /** Reads one call's reply; throws ApiError (503) when it does not hold one vector per input. */

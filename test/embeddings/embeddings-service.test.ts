@@ -6,12 +6,13 @@ import { createEmbeddings } from "../../src/embeddings/embeddings-service.ts";
 import { ApiError, insufficientCredit, noSupplier } from "../../src/errors.ts";
 import type { EmbeddingRequest } from "../../src/openai/embeddings.ts";
 import type { UpstreamCall } from "../../src/providers/adapter.ts";
+import type { ProviderClient } from "../../src/providers/provider-client.ts";
 import type { TokenUsage } from "../../src/providers/types.ts";
-import type { Upstream } from "../../src/providers/upstream-client.ts";
+import type { UpstreamTransport } from "../../src/providers/upstream-transport.ts";
 import { textEmbedding004 } from "./support.ts";
 
 // The service's billing contract, with a Billing that records every call and
-// an Upstream that answers each batchEmbedContents call from its body.
+// a transport that answers each batchEmbedContents call from its body.
 
 const principal: Principal = { keyId: "key_1", workspaceId: "ws_1", spendLimit: null, limitReset: null };
 const catalog = { get: (id: string) => (id === textEmbedding004.id ? textEmbedding004 : undefined) } as Catalog;
@@ -43,8 +44,8 @@ function recordingBilling() {
 function fakeUpstream(options: { tokens?: number; fail?: (call: UpstreamCall) => ApiError | undefined } = {}) {
   const calls: UpstreamCall[] = [];
   const aborted: boolean[] = [];
-  const upstream: Upstream = {
-    async send(_provider, _adapter, call, signal) {
+  const upstream: UpstreamTransport = {
+    async send(_client, call, signal) {
       calls.push(call);
       const requests = (call.body as any).requests as { content: { parts: { text: string }[] } }[];
       const failure = options.fail?.(call);
@@ -61,11 +62,14 @@ function fakeUpstream(options: { tokens?: number; fail?: (call: UpstreamCall) =>
   return { upstream, calls, aborted };
 }
 
-const run = (billing: Billing, upstream: Upstream, body: Partial<EmbeddingRequest>) =>
+const client = { name: "google" } as ProviderClient;
+const suppliers = { clientFor: () => client };
+
+const run = (billing: Billing, transport: UpstreamTransport, body: Partial<EmbeddingRequest>) =>
   createEmbeddings(
-    { catalog, upstream, billing },
+    { catalog, calls: { suppliers, transport, billing } },
     { model: "google/text-embedding-004", input: "1", ...body } as EmbeddingRequest,
-    { requestId: "req_test", principal, signal: new AbortController().signal, startedAt: performance.now() },
+    { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0 },
   );
 
 test("admits the UTF-8 byte worst case, settles the estimate as estimated, answers in input order with the cost", async () => {
@@ -73,7 +77,7 @@ test("admits the UTF-8 byte worst case, settles the estimate as estimated, answe
   const { upstream, calls } = fakeUpstream();
   const inputs = Array.from({ length: 250 }, (_, i) => String(i));
   const response = await run(billing, upstream, { input: inputs, encoding_format: "float" });
-  const list = (await response.json()) as any;
+  const list = response.body as any;
 
   expect(calls.map((c) => (c.body as any).requests.length)).toEqual([100, 100, 50]);
   expect(list.data.map((d: any) => d.embedding[0])).toEqual(inputs.map(Number));
@@ -98,7 +102,7 @@ test("provider token counts are summed over the calls and settled as exact", asy
   const { billing, log } = recordingBilling();
   const { upstream } = fakeUpstream({ tokens: 7 });
   const response = await run(billing, upstream, { input: Array(150).fill("9") });
-  expect(((await response.json()) as any).usage.prompt_tokens).toBe(14);
+  expect((response.body as any).usage.prompt_tokens).toBe(14);
   expect(log.settled[0]).toMatchObject({ usage: { promptTokens: 14 }, estimated: false });
 });
 

@@ -125,6 +125,8 @@ export interface FakeServer {
   readonly disconnects: number;
   /** Streamed replies still being written. */
   readonly openStreams: number;
+  /** Bytes of stream events handed to the socket so far, over every stream (what a reader pulled). */
+  readonly streamedBytes: number;
   /** Resolves once `disconnects` reaches `count`; rejects after `timeoutMs`. */
   waitForDisconnect(count?: number, timeoutMs?: number): Promise<void>;
   /** Resolves once `openStreams` is 0; rejects after `timeoutMs`. */
@@ -147,6 +149,7 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
   const sideQueues = new Map<string, FakeResponse[]>();
   let disconnects = 0;
   let openStreams = 0;
+  let streamedBytes = 0;
   let stopping = false;
   const releaseOnStop = new Set<() => void>();
   const watchers = new Set<() => void>();
@@ -347,7 +350,9 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
       }
       if (sent > 0 && script.eventDelayMs) await sleep(script.eventDelayMs, signal);
       if (closed) return;
-      controller.enqueue(encoder.encode(frame(events[sent]!)));
+      const bytes = encoder.encode(frame(events[sent]!));
+      controller.enqueue(bytes);
+      streamedBytes += bytes.byteLength;
       sent++;
     }
     signal.addEventListener("abort", () => wake?.(), { once: true });
@@ -385,6 +390,9 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
     get openStreams() {
       return openStreams;
     },
+    get streamedBytes() {
+      return streamedBytes;
+    },
     waitForDisconnect: (count = 1, timeoutMs = 2000) =>
       waitFor(() => disconnects >= count, timeoutMs, `${count} client disconnect(s)`),
     waitForIdle: (timeoutMs = 2000) => waitFor(() => openStreams === 0, timeoutMs, "open streams to finish"),
@@ -394,6 +402,7 @@ export function startFakeServer(protocol: FakeProtocol, options: { apiKey?: stri
       fallback = undefined;
       sideQueues.clear();
       disconnects = 0;
+      streamedBytes = 0;
     },
     stop: async () => {
       stopping = true;

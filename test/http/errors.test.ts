@@ -120,10 +120,10 @@ test("an oversized body → 413 in the envelope, declared or chunked", async () 
 test("an unexpected failure → 500 api_error with the request id and no internals", async () => {
   const broken = { authenticate: () => Promise.reject(new Error("connection string postgres://secret@db")) };
   const app = createApp({
-    config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30 },
+    config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30, streamWriteTimeoutMs: 1000 },
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
-    chat: { catalog: gateway.catalog, upstream: {} as never, adapters: {} as never, billing: {} as never },
+    chat: {} as never,
     embeddings: {} as never,
   });
   const originalError = console.error;

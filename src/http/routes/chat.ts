@@ -1,18 +1,19 @@
 import { Elysia } from "elysia";
-import { type ChatContext, type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
+import { type ChatDeps, completeChat, streamChat } from "../../chat/chat-service.ts";
 import { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { ChatCompletion, ChatCompletionChunk } from "../../openai/chat-response.ts";
-import { principalOf, requestContext } from "../request-context.ts";
 import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+import { billedJsonResponse, eventStreamResponse, type StreamLimits } from "../reply.ts";
+import { authenticated, requestContext } from "../request-context.ts";
 
-export const chatRoutes = (deps: ChatDeps) =>
+export const chatRoutes = (deps: ChatDeps, limits: StreamLimits) =>
   new Elysia({ name: "chat" }).use(requestContext).post(
     "/v1/chat/completions",
     // async: Elysia decides from the source whether to await the handler inside its error handling.
-    async ({ body, ctx }) => {
-      const chat: ChatContext = { ...ctx, principal: principalOf(ctx) };
-      return body.stream ? streamChat(deps, body, chat) : completeChat(deps, body, chat);
-    },
+    async ({ body, ctx }) =>
+      body.stream
+        ? eventStreamResponse(await streamChat(deps, body, authenticated(ctx)), ctx, limits)
+        : billedJsonResponse(await completeChat(deps, body, authenticated(ctx)), ctx),
     {
       body: ChatCompletionRequest,
       // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.

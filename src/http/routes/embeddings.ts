@@ -1,7 +1,8 @@
 import { Elysia } from "elysia";
 import { createEmbeddings, type EmbeddingsDeps } from "../../embeddings/embeddings-service.ts";
 import { EmbeddingList, EmbeddingRequest, MAX_EMBEDDING_INPUTS } from "../../openai/embeddings.ts";
-import { principalOf, requestContext } from "../request-context.ts";
+import { billedJsonResponse } from "../reply.ts";
+import { authenticated, requestContext } from "../request-context.ts";
 import { billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
 
 export const embeddingRoutes = (deps: EmbeddingsDeps) =>
@@ -10,7 +11,7 @@ export const embeddingRoutes = (deps: EmbeddingsDeps) =>
     .post(
       "/v1/embeddings",
       // async: Elysia decides from the source whether to await the handler inside its error handling.
-      async ({ body, ctx }) => createEmbeddings(deps, body, { ...ctx, principal: principalOf(ctx) }),
+      async ({ body, ctx }) => billedJsonResponse(await createEmbeddings(deps, body, authenticated(ctx)), ctx),
       {
         body: EmbeddingRequest,
         // Names the content type for the OpenAPI plugin; the app's size-limited JSON parser runs first.

@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ReasoningEffort } from "../../openai/chat-request.ts";
+import type { ReasoningEffort, ReasoningOptions } from "../../calls/call-options.ts";
 import type { AnthropicEffort, AnthropicThinking } from "./anthropic-api-types.ts";
 import type { ThinkingFamily } from "./anthropic-thinking-family.ts";
 
@@ -35,12 +35,12 @@ interface ReasoningRequest {
  * Anthropic thinking for the model's family (reference B.4).
  */
 export function planThinking(
-  req: ChatCompletionRequest,
+  reasoning: ReasoningOptions,
   family: ThinkingFamily,
   maxTokens: number,
   modelMaxTokens: number,
 ): ThinkingPlan {
-  const wanted = requestedReasoning(req);
+  const wanted = requestedReasoning(reasoning);
   if (!wanted) return { maxTokens };
   // exclude: the model still thinks, Anthropic just returns the blocks without text (signatures stay for round trips).
   const display = wanted.exclude ? "omitted" : "summarized";
@@ -65,17 +65,11 @@ export function planThinking(
   return { maxTokens };
 }
 
-/**
- * undefined = no thinking. Any reasoning object turns thinking on unless it
- * says enabled:false, effort "none" or a zero budget; reasoning.effort wins
- * over the reasoning_effort alias.
- */
-function requestedReasoning(req: ChatCompletionRequest): ReasoningRequest | undefined {
-  const reasoning = req.reasoning ?? undefined;
-  const effort = reasoning?.effort ?? req.reasoning_effort ?? undefined;
-  if (!reasoning && !effort) return undefined;
-  if (reasoning?.enabled === false || effort === "none" || reasoning?.max_tokens === 0) return undefined;
-  return { effort, budgetTokens: reasoning?.max_tokens ?? undefined, exclude: reasoning?.exclude === true };
+/** undefined = no thinking: nothing asked, or asked off (effort "none", a zero budget). */
+function requestedReasoning(reasoning: ReasoningOptions): ReasoningRequest | undefined {
+  const { requested, effort, budgetTokens, exclude } = reasoning;
+  if (!requested || effort === "none" || budgetTokens === 0) return undefined;
+  return { effort, budgetTokens, exclude };
 }
 
 /** minimal has no Anthropic level; a level the model lacks goes to the next one up (or its highest). */

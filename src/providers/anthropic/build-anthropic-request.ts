@@ -1,7 +1,6 @@
-import type { CatalogModel } from "../../catalog/model.ts";
-import { invalidRequest, unsupportedParameter } from "../../errors.ts";
-import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
-import type { UpstreamCall } from "../adapter.ts";
+import type { CallOptions } from "../../calls/call-options.ts";
+import { invalidRequest } from "../../errors.ts";
+import type { ChatCall } from "../adapter.ts";
 import type { AnthropicMessagesRequest, AnthropicTextBlock } from "./anthropic-api-types.ts";
 import { anthropicThinkingFamily, type ThinkingFamily } from "./anthropic-thinking-family.ts";
 import { planThinking } from "./anthropic-thinking.ts";
@@ -25,65 +24,44 @@ const JSON_OBJECT_INSTRUCTION: AnthropicTextBlock = {
   text: "Respond with a single valid JSON object only, with no Markdown code fences and no text before or after it.",
 };
 
-/**
- * OpenAI chat request → Anthropic Messages request (reference E.2, E.3).
- * Fields that are null count as absent throughout.
- */
-export function buildAnthropicRequest(req: ChatCompletionRequest, model: CatalogModel, stream: boolean): UpstreamCall {
-  rejectUnsupported(req);
-  const { system, messages } = convertToAnthropicMessages(req.messages);
+/** Call options → an Anthropic Messages request (reference E.2, E.3). seed and the penalties only nudge sampling: dropped. */
+export function buildAnthropicRequest(options: CallOptions): ChatCall {
+  const { model } = options;
+  const { system, messages } = convertToAnthropicMessages(options.messages);
   const family = anthropicThinkingFamily(model);
   // Larger requests are clamped rather than rejected: clients often send a generic large max_tokens.
-  const requestedMax = Math.min(
-    req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
-    model.maxOutputTokens,
-  );
-  const plan = planThinking(req, family, requestedMax, model.maxOutputTokens);
+  const requestedMax = Math.min(options.maxOutputTokens ?? DEFAULT_MAX_TOKENS, model.maxOutputTokens);
+  const plan = planThinking(options.reasoning, family, requestedMax, model.maxOutputTokens);
 
   const body: AnthropicMessagesRequest = {
     model: model.upstreamModel,
     max_tokens: plan.maxTokens,
     messages,
-    ...convertToAnthropicTools(req, messages),
-    ...sampling(req, family, plan.thinking !== undefined),
+    ...convertToAnthropicTools(options, messages),
+    ...sampling(options, family, plan.thinking !== undefined),
   };
 
-  const format = req.response_format;
-  if (format?.type === "json_object") system.push(JSON_OBJECT_INSTRUCTION);
+  const format = options.responseFormat;
+  if (format.type === "json_object") system.push(JSON_OBJECT_INSTRUCTION);
   if (system.length > 0) body.system = system;
   if (plan.thinking) body.thinking = plan.thinking;
 
   const outputConfig: AnthropicMessagesRequest["output_config"] = {};
   if (plan.effort) outputConfig.effort = plan.effort;
-  if (format?.type === "json_schema") {
-    const schema = format.json_schema?.schema;
-    if (!schema)
-      throw invalidRequest("response_format.json_schema.schema is required for anthropic models", "response_format");
-    outputConfig.format = { type: "json_schema", schema };
+  if (format.type === "json_schema") {
+    if (!format.schema) throw invalidRequest("response_format.json_schema.schema is required for anthropic models", "response_format");
+    outputConfig.format = { type: "json_schema", schema: format.schema };
   }
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
 
-  const stops = (typeof req.stop === "string" ? [req.stop] : (req.stop ?? [])).filter((s) => s.trim() !== "");
+  // Anthropic refuses stop sequences without a non-whitespace character.
+  const stops = options.stopSequences.filter((sequence) => sequence.trim() !== "");
   if (stops.length > 0) body.stop_sequences = stops;
-  if (req.user) body.metadata = { user_id: req.user };
-  if (stream) body.stream = true;
+  if (options.user) body.metadata = { user_id: options.user };
+  if (options.stream) body.stream = true;
 
   limitCacheBreakpoints(body);
   return { path: "/v1/messages", body, maxOutputTokens: plan.maxTokens };
-}
-
-/**
- * Parameters Anthropic cannot honour and whose silent loss would change the
- * result. seed and the penalties are dropped instead: they only nudge sampling.
- */
-function rejectUnsupported(req: ChatCompletionRequest) {
-  if (req.n != null && req.n > 1) throw unsupportedParameter("n", "n > 1 is not supported for anthropic models");
-  if (req.logprobs) throw unsupportedParameter("logprobs", "logprobs is not supported for anthropic models");
-  if (req.top_logprobs)
-    throw unsupportedParameter("top_logprobs", "top_logprobs is not supported for anthropic models");
-  if (req.logit_bias && Object.keys(req.logit_bias).length > 0) {
-    throw unsupportedParameter("logit_bias", "logit_bias is not supported for anthropic models");
-  }
 }
 
 /**
@@ -93,10 +71,10 @@ function rejectUnsupported(req: ChatCompletionRequest) {
  * temperature is clamped to Anthropic's 0–1. Current Claude models reject
  * temperature and top_p together, so temperature wins.
  */
-function sampling(req: ChatCompletionRequest, family: ThinkingFamily, thinking: boolean) {
+function sampling(options: CallOptions, family: ThinkingFamily, thinking: boolean) {
   if (family.fixedSampling) return {};
-  const temperature = thinking ? undefined : (req.temperature ?? undefined);
-  const topP = req.top_p ?? undefined;
+  const temperature = thinking ? undefined : options.temperature;
+  const topP = options.topP;
   if (temperature !== undefined) return { temperature: Math.min(temperature, 1) };
   if (topP !== undefined && (!thinking || topP >= MIN_TOP_P_WITH_THINKING)) return { top_p: topP };
   return {};

@@ -1,5 +1,4 @@
-import { invalidRequest } from "../../errors.ts";
-import type { ChatMessage, ContentPart, ToolCall } from "../../openai/chat-request.ts";
+import type { CallMessage, ImagePart, TextPart, ToolCallPart } from "../../calls/call-options.ts";
 import type {
   AnthropicContentBlock,
   AnthropicImageBlock,
@@ -22,15 +21,13 @@ export interface AnthropicPrompt {
  */
 const OPENING_USER_PLACEHOLDER = ".";
 
-type Role = ChatMessage["role"];
-
 /**
- * OpenAI messages → Anthropic `system` + `messages` (reference E.2).
- * System and developer messages become top-level system blocks; tool results
- * become user turns; consecutive same-role turns are merged; content that
- * Anthropic would reject as empty is dropped.
+ * Call messages → Anthropic `system` + `messages` (reference E.2). System
+ * messages become top-level system blocks; tool results become user turns;
+ * consecutive same-role turns are merged; content that Anthropic would
+ * reject as empty is dropped.
  */
-export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPrompt {
+export function convertToAnthropicMessages(messages: readonly CallMessage[]): AnthropicPrompt {
   const system: AnthropicTextBlock[] = [];
   const turns: AnthropicMessage[] = [];
 
@@ -44,18 +41,16 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
   for (const message of messages) {
     switch (message.role) {
       case "system":
-      case "developer":
-        // partBlocks only yields images for user and tool content.
-        system.push(...(contentBlocks(message.content, message.role) as AnthropicTextBlock[]));
+        system.push(...contentBlocks(message.content).filter((block) => block.type === "text"));
         break;
       case "user":
-        append("user", contentBlocks(message.content, "user"));
+        append("user", contentBlocks(message.content));
         break;
       case "assistant":
         append("assistant", [
-          ...reasoningDetailsToBlocks(message.reasoning_details),
-          ...contentBlocks(message.content, "assistant"),
-          ...(message.tool_calls ?? []).map(toolUseBlock),
+          ...reasoningDetailsToBlocks(message.reasoning),
+          ...contentBlocks(message.content),
+          ...message.toolCalls.map(toolUseBlock),
         ]);
         break;
       case "tool":
@@ -71,78 +66,40 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
   return { system, messages: turns };
 }
 
-/** Text parts everywhere, images only where Anthropic accepts them (user turns and tool results). */
-function contentBlocks(content: ChatMessage["content"], role: Role): Array<AnthropicTextBlock | AnthropicImageBlock> {
-  if (content == null) return [];
-  if (typeof content === "string") return isBlank(content) ? [] : [{ type: "text", text: content }];
-  return content.flatMap((part) => partBlocks(part, role));
-}
-
-function partBlocks(part: ContentPart, role: Role): Array<AnthropicTextBlock | AnthropicImageBlock> {
-  switch (part.type) {
-    case "text":
-      return isBlank(part.text) ? [] : [withCacheControl({ type: "text", text: part.text! }, part)];
-    case "refusal": {
-      // What the assistant said when it refused; history keeps it as text.
-      const refusal = (part as { refusal?: unknown }).refusal;
-      if (role === "assistant")
-        return typeof refusal === "string" && !isBlank(refusal) ? [{ type: "text", text: refusal }] : [];
-      break;
-    }
-    case "image_url":
-      if ((role === "user" || role === "tool") && part.image_url)
-        return [withCacheControl(imageBlock(part.image_url.url), part)];
-      break;
+/** Text and image parts as blocks; blank text is dropped (Anthropic rejects text blocks without non-whitespace). */
+function contentBlocks(content: readonly (TextPart | ImagePart)[]): Array<AnthropicTextBlock | AnthropicImageBlock> {
+  const blocks: Array<AnthropicTextBlock | AnthropicImageBlock> = [];
+  for (const part of content) {
+    if (part.type === "text" && part.text.trim() === "") continue;
+    const block: AnthropicTextBlock | AnthropicImageBlock =
+      part.type === "text" ? { type: "text", text: part.text } : { type: "image", source: imageSource(part) };
+    // A copy, so trimming breakpoints later never touches the caller's request.
+    if (part.cacheControl) block.cache_control = { ...part.cacheControl };
+    blocks.push(block);
   }
-  throw invalidRequest(`content part type "${part.type}" is not supported in ${role} messages for anthropic models`, "messages");
+  return blocks;
 }
 
-/** Anthropic rejects text blocks without non-whitespace text. */
-const isBlank = (text: string | undefined) => !text?.trim();
-
-function withCacheControl<T extends AnthropicTextBlock | AnthropicImageBlock>(block: T, part: ContentPart): T {
-  // A copy, so trimming breakpoints later never touches the caller's request.
-  if (part.cache_control) block.cache_control = { ...part.cache_control };
-  return block;
+function imageSource({ source }: ImagePart): AnthropicImageBlock["source"] {
+  return source.kind === "data"
+    ? { type: "base64", media_type: source.mimeType, data: source.data }
+    : { type: "url", url: source.url };
 }
 
-const DATA_URI = /^data:([^;,]+);base64,(.+)$/s;
-
-function imageBlock(url: string): AnthropicImageBlock {
-  const dataUri = DATA_URI.exec(url);
-  if (dataUri) return { type: "image", source: { type: "base64", media_type: dataUri[1], data: dataUri[2] } };
-  if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
-  throw invalidRequest("image_url.url must be an http(s) URL or a base64 data URI", "messages");
+function toolUseBlock(call: ToolCallPart): AnthropicToolUseBlock {
+  return { type: "tool_use", id: anthropicToolId(call.id), name: call.name, input: call.arguments };
 }
 
-function toolUseBlock(call: ToolCall): AnthropicToolUseBlock {
-  return { type: "tool_use", id: anthropicToolId(call.id), name: call.function.name, input: toolInput(call) };
-}
-
-function toolInput(call: ToolCall): Record<string, unknown> {
-  // Some clients send "" for a call without arguments.
-  if (call.function.arguments.trim() === "") return {};
-  let input: unknown;
-  try {
-    input = JSON.parse(call.function.arguments);
-  } catch {
-    throw invalidRequest(`tool call "${call.id}" has arguments that are not valid JSON`, "messages");
+function toolResultBlock(message: Extract<CallMessage, { role: "tool" }>): AnthropicToolResultBlock {
+  const block: AnthropicToolResultBlock = { type: "tool_result", tool_use_id: anthropicToolId(message.toolCallId) };
+  // A lone text part (a plain string result) goes as a string, as clients send it.
+  const [only, ...rest] = message.content;
+  if (only?.type === "text" && rest.length === 0 && !only.cacheControl) {
+    if (only.text !== "") block.content = only.text;
+    return block;
   }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw invalidRequest(`tool call "${call.id}" arguments must be a JSON object`, "messages");
-  }
-  return input as Record<string, unknown>;
-}
-
-function toolResultBlock(message: ChatMessage): AnthropicToolResultBlock {
-  if (!message.tool_call_id) throw invalidRequest("tool messages require tool_call_id", "messages");
-  const block: AnthropicToolResultBlock = { type: "tool_result", tool_use_id: anthropicToolId(message.tool_call_id) };
-  if (typeof message.content === "string") {
-    if (message.content !== "") block.content = message.content;
-  } else {
-    const blocks = contentBlocks(message.content, "tool");
-    if (blocks.length > 0) block.content = blocks;
-  }
+  const blocks = contentBlocks(message.content);
+  if (blocks.length > 0) block.content = blocks;
   return block;
 }
 

@@ -1,23 +1,23 @@
-import type { ChatCompletionRequest, ToolChoice } from "../../openai/chat-request.ts";
+import type { CallOptions, CallToolChoice } from "../../calls/call-options.ts";
 import type { AnthropicMessage, AnthropicTool, AnthropicToolChoice } from "./anthropic-api-types.ts";
 
 /**
- * tools / tool_choice / parallel_tool_calls (reference D.5, E.3). Whether a
+ * tools / tool choice / parallel tool calls (reference D.5, E.3). Whether a
  * model may receive tools at all is the catalog's supportsTools flag, checked
- * by the route before this runs.
+ * before this runs (calls/check-support.ts).
  */
 export function convertToAnthropicTools(
-  req: ChatCompletionRequest,
+  options: Pick<CallOptions, "tools" | "toolChoice" | "parallelToolCalls">,
   messages: AnthropicMessage[],
 ): { tools?: AnthropicTool[]; tool_choice?: AnthropicToolChoice } {
-  if (req.tools?.length) {
+  if (options.tools.length > 0) {
     return {
-      tools: req.tools.map(({ function: fn }) => ({
-        name: fn.name,
-        ...(fn.description !== undefined && { description: fn.description }),
-        input_schema: fn.parameters ?? { type: "object", properties: {} },
+      tools: options.tools.map((tool) => ({
+        name: tool.name,
+        ...(tool.description !== undefined && { description: tool.description }),
+        input_schema: tool.parameters ?? { type: "object", properties: {} },
       })),
-      tool_choice: toolChoice(req.tool_choice ?? undefined, req.parallel_tool_calls),
+      tool_choice: toolChoice(options.toolChoice, options.parallelToolCalls),
     };
   }
   // Anthropic rejects tool_use/tool_result history in a request without tools
@@ -34,14 +34,14 @@ export function convertToAnthropicTools(
   };
 }
 
-function toolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice {
+function toolChoice(choice: CallToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice {
   const mapped: AnthropicToolChoice =
-    choice === "none"
+    choice?.type === "none"
       ? { type: "none" }
-      : choice === "required"
+      : choice?.type === "required"
         ? { type: "any" }
-        : typeof choice === "object"
-          ? { type: "tool", name: choice.function.name }
+        : choice?.type === "tool"
+          ? { type: "tool", name: choice.name }
           : { type: "auto" };
   if (parallel === false && mapped.type !== "none") mapped.disable_parallel_tool_use = true;
   return mapped;

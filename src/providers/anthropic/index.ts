@@ -1,14 +1,13 @@
 import type { ChatAdapter } from "../adapter.ts";
 import { createAnthropicStreamTranslator } from "./anthropic-stream-translator.ts";
 import { buildAnthropicRequest } from "./build-anthropic-request.ts";
-import { mapAnthropicError } from "./map-anthropic-error.ts";
 import { parseAnthropicResponse } from "./parse-anthropic-response.ts";
 
-/** Anthropic Messages API (reference D); version pinned per D.1, no beta headers needed. */
+/** Anthropic Messages API chat (reference D): stateless translation. One choice per call, no logprobs. */
 export const anthropicChatAdapter: ChatAdapter = {
-  headers: (apiKey) => ({ "x-api-key": apiKey, "anthropic-version": "2023-06-01" }),
-  buildRequest: buildAnthropicRequest,
-  parseResponse: parseAnthropicResponse,
-  createStreamTranslator: createAnthropicStreamTranslator,
-  mapError: mapAnthropicError,
+  provider: "anthropic",
+  features: { multipleChoices: false, logprobs: false, logitBias: false },
+  buildCall: buildAnthropicRequest,
+  parseResponse: (body) => parseAnthropicResponse(body),
+  createStreamTranslator: () => createAnthropicStreamTranslator(),
 };

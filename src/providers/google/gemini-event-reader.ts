@@ -2,11 +2,20 @@ import { streamError } from "../../errors.ts";
 import type { FinishReason } from "../../openai/chat-response.ts";
 import type { StreamEvent } from "../types.ts";
 import { applyPartialArgs } from "./apply-partial-args.ts";
+import { withCacheWrites } from "./context-cache/cache-write-usage.ts";
 import type { GeminiCandidate, GeminiFunctionCall, GeminiPart, GeminiResponse } from "./gemini-api-types.ts";
 import { describeGeminiError } from "./map-gemini-error.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 import { mapGeminiUsage } from "./map-gemini-usage.ts";
+import { newToolCallId } from "./gemini-tool-call-id.ts";
 import { signatureDetail } from "./thought-signature.ts";
+
+export interface GeminiReadOptions {
+  /** Makes the ids of tool calls Gemini sends without one (tests pass a deterministic one). */
+  toolCallId?: () => string;
+  /** Tokens the call wrote to a context cache it created (GeminiCall.cacheWriteTokens). */
+  cacheWriteTokens?: number;
+}
 
 interface OpenCall {
   call: number;
@@ -30,8 +39,13 @@ interface ChoiceState {
  */
 export class GeminiEventReader {
   private readonly choices = new Map<number, ChoiceState>();
+  private readonly newToolCallId: () => string;
+  private readonly cacheWriteTokens: number | undefined;
 
-  constructor(private readonly newToolCallId: () => string) {}
+  constructor(options: GeminiReadOptions = {}) {
+    this.newToolCallId = options.toolCallId ?? newToolCallId;
+    this.cacheWriteTokens = options.cacheWriteTokens;
+  }
 
   read(chunk: GeminiResponse): StreamEvent[] {
     if (chunk.error) {
@@ -48,7 +62,9 @@ export class GeminiEventReader {
     // Vertex chunks carry usageMetadata without counts; those must not overwrite real usage.
     if (chunk.usageMetadata && Object.keys(chunk.usageMetadata).some((key) => key.endsWith("TokenCount"))) {
       // Each chunk's counts cover everything generated up to and including that chunk.
-      events.push({ type: "usage", usage: mapGeminiUsage(chunk.usageMetadata), outputCounted: true });
+      // A cache this very call created is reported as read: it was written, and is billed so.
+      const usage = withCacheWrites(mapGeminiUsage(chunk.usageMetadata), this.cacheWriteTokens);
+      events.push({ type: "usage", usage, outputCounted: true });
     }
     return events;
   }

@@ -1,8 +1,7 @@
 import { streamError } from "../../errors.ts";
 import type { StreamTranslator } from "../adapter.ts";
 import type { GeminiResponse } from "./gemini-api-types.ts";
-import { GeminiEventReader } from "./gemini-event-reader.ts";
-import { newToolCallId } from "./gemini-tool-call-id.ts";
+import { GeminiEventReader, type GeminiReadOptions } from "./gemini-event-reader.ts";
 import { parseStreamEvent } from "../parse-stream-event.ts";
 
 /**
@@ -11,8 +10,8 @@ import { parseStreamEvent } from "../parse-stream-event.ts";
  * is no terminal event, so a stream is complete only once every choice has
  * had its finishReason (or the prompt was blocked).
  */
-export function createGeminiStreamTranslator(toolCallId: () => string = newToolCallId): StreamTranslator {
-  const reader = new GeminiEventReader(toolCallId);
+export function createGeminiStreamTranslator(options: GeminiReadOptions = {}): StreamTranslator {
+  const reader = new GeminiEventReader(options);
   let failed = false;
   return {
     push(_event, data) {

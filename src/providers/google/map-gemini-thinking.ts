@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ReasoningEffort } from "../../openai/chat-request.ts";
+import type { ReasoningEffort, ReasoningOptions } from "../../calls/call-options.ts";
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from "./gemini-api-types.ts";
 import type { ThinkingFamily, ThinkingLevel } from "./gemini-model-traits.ts";
 
@@ -26,24 +26,18 @@ const EFFORT_LEVEL: Record<ActiveEffort, ThinkingLevel> = {
 const LEVEL_ORDER: readonly ThinkingLevel[] = ["minimal", "low", "medium", "high"];
 
 /**
- * OpenRouter-style `reasoning` (and OpenAI's `reasoning_effort` alias) →
- * thinkingConfig. Without any reasoning field the model keeps its default
+ * Reasoning options (OpenRouter-style `reasoning`, OpenAI's
+ * `reasoning_effort`) → thinkingConfig. Without any reasoning field the model keeps its default
  * thinking and only includeThoughts is set, so thought summaries come back
  * as `reasoning`. `effort: "none"` on a model that cannot stop thinking uses
  * its lowest setting and hides the thoughts.
  */
 export function mapGeminiThinking(
-  req: ChatCompletionRequest,
+  reasoning: ReasoningOptions,
   family: ThinkingFamily | null,
 ): GeminiThinkingConfig | undefined {
   if (!family) return undefined;
-  const reasoning = req.reasoning ?? undefined;
-  const disabled = reasoning?.enabled === false;
-  const budget = disabled ? undefined : (reasoning?.max_tokens ?? undefined);
-  const effort: ReasoningEffort | undefined = disabled
-    ? "none"
-    : (reasoning?.effort ?? req.reasoning_effort ?? (reasoning?.enabled ? "medium" : undefined));
-  const exclude = reasoning?.exclude === true;
+  const { budgetTokens: budget, effort, exclude } = reasoning;
 
   if (budget !== undefined) {
     // B.4: an explicit token budget is sent as thinkingBudget on every family.

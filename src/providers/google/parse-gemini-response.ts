@@ -1,16 +1,15 @@
 import { malformedReply } from "../../errors.ts";
 import type { ChatResult, ResultChoice, StreamEvent } from "../types.ts";
 import type { GeminiResponse } from "./gemini-api-types.ts";
-import { GeminiEventReader } from "./gemini-event-reader.ts";
-import { newToolCallId } from "./gemini-tool-call-id.ts";
+import { GeminiEventReader, type GeminiReadOptions } from "./gemini-event-reader.ts";
 import { describeGeminiError } from "./map-gemini-error.ts";
 import { mapGeminiUsage } from "./map-gemini-usage.ts";
 
 /** A generateContent body, read as a one-chunk stream and folded into a ChatResult. */
-export function parseGeminiResponse(body: unknown, toolCallId: () => string = newToolCallId): ChatResult {
+export function parseGeminiResponse(body: unknown, options: GeminiReadOptions = {}): ChatResult {
   const response = (body ?? {}) as GeminiResponse;
   if (response.error) throw malformedReply(describeGeminiError(undefined, response.error));
-  const reader = new GeminiEventReader(toolCallId);
+  const reader = new GeminiEventReader(options);
   const events = reader.read(response);
   if (!reader.sawChoices) throw malformedReply("google returned a reply without candidates");
   return collect([...events, ...reader.close()]);

@@ -1,10 +1,9 @@
-import { invalidRequest } from "../../errors.ts";
-import type { ToolChoice, ToolDefinition } from "../../openai/chat-request.ts";
+import type { CallTool, CallToolChoice } from "../../calls/call-options.ts";
 import type { GeminiRequest, GeminiToolConfig } from "./gemini-api-types.ts";
 import { normalizeToolSchema } from "./normalize-tool-schema.ts";
 
 /**
- * OpenAI tools → functionDeclarations, tool_choice → functionCallingConfig
+ * Tools → functionDeclarations, tool choice → functionCallingConfig
  * (reference C.3, C.4). Schemas go out as parametersJsonSchema, which takes
  * plain JSON Schema (anyOf with null, additionalProperties, const...) where
  * `parameters` would 400 on anything outside its subset, minus what Gemini
@@ -12,31 +11,27 @@ import { normalizeToolSchema } from "./normalize-tool-schema.ts";
  * (normalize-tool-schema.ts).
  */
 export function prepareGeminiTools(
-  tools: readonly ToolDefinition[] | undefined,
-  toolChoice: ToolChoice | undefined,
+  tools: readonly CallTool[],
+  toolChoice: CallToolChoice | undefined,
 ): Pick<GeminiRequest, "tools" | "toolConfig"> {
-  if (!tools?.length) return {};
-  const functionDeclarations = tools.map(({ function: fn }) => ({
-    name: fn.name,
-    ...(fn.description != null && { description: fn.description }),
-    ...(fn.parameters != null && { parametersJsonSchema: normalizeToolSchema(fn.parameters) }),
+  if (tools.length === 0) return {};
+  const functionDeclarations = tools.map((tool) => ({
+    name: tool.name,
+    ...(tool.description !== undefined && { description: tool.description }),
+    ...(tool.parameters !== undefined && { parametersJsonSchema: normalizeToolSchema(tool.parameters) }),
   }));
-  const toolConfig = toolChoice == null ? undefined : functionCallingConfig(toolChoice, tools);
-  return { tools: [{ functionDeclarations }], ...(toolConfig && { toolConfig }) };
+  return { tools: [{ functionDeclarations }], ...(toolChoice && { toolConfig: functionCallingConfig(toolChoice) }) };
 }
 
-function functionCallingConfig(choice: ToolChoice, tools: readonly ToolDefinition[]): GeminiToolConfig {
-  switch (choice) {
+function functionCallingConfig(choice: CallToolChoice): GeminiToolConfig {
+  switch (choice.type) {
     case "none":
       return { functionCallingConfig: { mode: "NONE" } };
     case "auto":
       return { functionCallingConfig: { mode: "AUTO" } };
     case "required":
       return { functionCallingConfig: { mode: "ANY" } };
+    case "tool":
+      return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.name] } };
   }
-  const name = choice.function.name;
-  if (!tools.some((tool) => tool.function.name === name)) {
-    throw invalidRequest(`tool_choice names function "${name}", which is not in tools`, "tool_choice");
-  }
-  return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [name] } };
 }

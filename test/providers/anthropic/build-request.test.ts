@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ApiError } from "../../../src/errors.ts";
 import type { ChatCompletionRequest, ChatMessage } from "../../../src/openai/chat-request.ts";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
+import { anthropicProtocol } from "../../../src/providers/anthropic/protocol.ts";
 import { anthropicBody, anthropicModel } from "./helpers.ts";
 
 const user = (content: ChatMessage["content"]): ChatMessage => ({ role: "user", content });
@@ -19,7 +19,7 @@ function rejection(req: Omit<ChatCompletionRequest, "model">, model = anthropicM
 }
 
 test("headers authenticate with x-api-key and pin the API version", () => {
-  expect(anthropicChatAdapter.headers("sk-ant-test")).toEqual({
+  expect(anthropicProtocol.headers("sk-ant-test")).toEqual({
     "x-api-key": "sk-ant-test",
     "anthropic-version": "2023-06-01",
   });
@@ -120,7 +120,7 @@ describe("messages", () => {
       const error = rejection({ messages: [user([{ type: "image_url", image_url: { url } }])] });
       expect(error.toEnvelope()).toEqual({
         error: {
-          message: "image_url.url must be an http(s) URL or a base64 data URI",
+          message: "image_url.url must be an http(s) URL or a base64 data URI (data:<mime>;base64,<data>)",
           type: "invalid_request_error",
           code: "invalid_request",
           param: "messages",
@@ -142,7 +142,14 @@ describe("messages", () => {
           ],
         },
         { role: "tool", tool_call_id: "toolu_01A", content: '{"temp_c":18}' },
-        { role: "tool", tool_call_id: "toolu_01B", content: [{ type: "text", text: '{"temp_c":24}' }] },
+        {
+          role: "tool",
+          tool_call_id: "toolu_01B",
+          content: [
+            { type: "text", text: '{"temp_c":24}' },
+            { type: "text", text: "(feels like 26)" },
+          ],
+        },
         user("Answer in one line."),
         { role: "assistant", content: "Paris 18 °C, Rome 24 °C." },
       ],
@@ -161,7 +168,14 @@ describe("messages", () => {
         role: "user",
         content: [
           { type: "tool_result", tool_use_id: "toolu_01A", content: '{"temp_c":18}' },
-          { type: "tool_result", tool_use_id: "toolu_01B", content: [{ type: "text", text: '{"temp_c":24}' }] },
+          {
+            type: "tool_result",
+            tool_use_id: "toolu_01B",
+            content: [
+              { type: "text", text: '{"temp_c":24}' },
+              { type: "text", text: "(feels like 26)" },
+            ],
+          },
           { type: "text", text: "Answer in one line." },
         ],
       },

@@ -7,10 +7,11 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { ApiError } from "../../../src/errors.ts";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureJson, fixtureText, fixturesDir } from "../../support/fixtures.ts";
 import { reasoning, startUsageEvent, text, translateFixture, usage, usageEvent } from "./helpers.ts";
+import { parseAnthropicResponse } from "../../../src/providers/anthropic/parse-anthropic-response.ts";
+import { mapAnthropicError } from "../../../src/providers/anthropic/map-anthropic-error.ts";
 
 const FORMAT = "anthropic-claude-v1";
 const CLEAR_THINKING_JSON_SIGNATURE =
@@ -41,7 +42,7 @@ const finish = (reason: "stop" | "length" | "tool_calls" | "content_filter"): St
   reason,
 });
 
-const parse = (file: string) => anthropicChatAdapter.parseResponse(fixtureJson("anthropic", file));
+const parse = (file: string) => parseAnthropicResponse(fixtureJson("anthropic", file));
 
 const covered = new Set<string>();
 /** Registers the file as covered when the test is defined, so the coverage check holds under any filter. */
@@ -337,7 +338,7 @@ describe("streams → StreamEvents", () => {
 
 describe("error bodies → mapError", () => {
   fixtureTest("anthropic-parallel-provider-client-tools.error.json", "400 keeps the provider's message", (file) => {
-    const error = anthropicChatAdapter.mapError(400, fixtureText("anthropic", file));
+    const error = mapAnthropicError(400, fixtureText("anthropic", file));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.toEnvelope()).toEqual({
       error: {

@@ -1,10 +1,13 @@
 import { expect } from "bun:test";
+import { checkSupport } from "../../../src/calls/check-support.ts";
+import { callOptionsFromChat } from "../../../src/calls/from-chat-request.ts";
 import type { CatalogModel } from "../../../src/catalog/model.ts";
 import type { ChatCompletionRequest } from "../../../src/openai/chat-request.ts";
 import type { AnthropicMessagesRequest } from "../../../src/providers/anthropic/anthropic-api-types.ts";
 import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent, TokenUsage } from "../../../src/providers/types.ts";
 import { fixtureChunks } from "../../support/fixtures.ts";
+import { createAnthropicStreamTranslator } from "../../../src/providers/anthropic/anthropic-stream-translator.ts";
 
 /** A catalog entry as the seed has it: anthropic/<name> → upstream <name>, no tools. */
 export function anthropicModel(name = "claude-sonnet-4-5", overrides: Partial<CatalogModel> = {}): CatalogModel {
@@ -24,20 +27,22 @@ export function anthropicModel(name = "claude-sonnet-4-5", overrides: Partial<Ca
   };
 }
 
-/** The Anthropic body buildRequest produces for a request on `model`. */
+/** The Anthropic body for a request on `model`, through the same checks the gateway runs before building it. */
 export function anthropicBody(
   req: Omit<ChatCompletionRequest, "model"> & { model?: string },
   model = anthropicModel(),
   stream = false,
 ): AnthropicMessagesRequest {
-  const call = anthropicChatAdapter.buildRequest({ model: model.id, ...req }, model, stream);
+  const options = callOptionsFromChat({ model: model.id, ...req, stream }, model);
+  checkSupport(options, anthropicChatAdapter);
+  const call = anthropicChatAdapter.buildCall(options);
   expect(call.path).toBe("/v1/messages");
   return call.body as AnthropicMessagesRequest;
 }
 
 /** Replays a .chunks.txt fixture the way the wire carries it: each line's `type` is its `event:` name. */
 export function translateFixture(file: string): StreamEvent[] {
-  const translator = anthropicChatAdapter.createStreamTranslator();
+  const translator = createAnthropicStreamTranslator();
   const events = fixtureChunks("anthropic", file).flatMap((line) => translator.push(JSON.parse(line).type, line));
   return [...events, ...translator.end()];
 }

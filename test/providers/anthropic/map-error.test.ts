@@ -1,11 +1,11 @@
 import { expect, test } from "bun:test";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
+import { mapAnthropicError } from "../../../src/providers/anthropic/map-anthropic-error.ts";
 
 const body = (type: string, message: string) =>
   JSON.stringify({ type: "error", error: { type, message }, request_id: "req_011CdKG2NtAD16XZmtMKXVQr" });
 
 const envelope = (status: number, text: string) => {
-  const error = anthropicChatAdapter.mapError(status, text);
+  const error = mapAnthropicError(status, text);
   return { status: error.status, ...error.toEnvelope().error };
 };
 
@@ -71,5 +71,5 @@ test("unreadable bodies", () => {
 });
 
 test("long upstream messages are bounded", () => {
-  expect(anthropicChatAdapter.mapError(400, body("invalid_request_error", "x".repeat(2000))).message).toHaveLength(500);
+  expect(mapAnthropicError(400, body("invalid_request_error", "x".repeat(2000))).message).toHaveLength(500);
 });

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { malformedReply } from "../../../src/errors.ts";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import { usage } from "./helpers.ts";
+import { parseAnthropicResponse } from "../../../src/providers/anthropic/parse-anthropic-response.ts";
 
-const parse = anthropicChatAdapter.parseResponse;
+const parse = parseAnthropicResponse;
 
 test("text blocks concatenate; redacted thinking becomes an encrypted entry; server-tool blocks are ignored", () => {
   expect(

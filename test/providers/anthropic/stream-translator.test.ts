@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { ApiError, streamError } from "../../../src/errors.ts";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import type { StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureChunks } from "../../support/fixtures.ts";
 import { reasoning, startUsageEvent, text, translateFixture, usageEvent } from "./helpers.ts";
+import { createAnthropicStreamTranslator } from "../../../src/providers/anthropic/anthropic-stream-translator.ts";
 
 const messageStart = (usage: Record<string, unknown>) =>
   JSON.stringify({
@@ -14,7 +14,7 @@ const event = (payload: Record<string, unknown>) => JSON.stringify(payload);
 
 /** Feeds payloads with their type as the event name; returns the events, or the ApiError thrown. */
 function run(payloads: string[], end = true): { events: StreamEvent[]; error?: ApiError } {
-  const translator = anthropicChatAdapter.createStreamTranslator();
+  const translator = createAnthropicStreamTranslator();
   const events: StreamEvent[] = [];
   try {
     for (const data of payloads) events.push(...translator.push(JSON.parse(data).type, data));
@@ -28,7 +28,7 @@ function run(payloads: string[], end = true): { events: StreamEvent[]; error?: A
 
 describe("event names", () => {
   test("without an event: line, the payload's type decides", () => {
-    const translator = anthropicChatAdapter.createStreamTranslator();
+    const translator = createAnthropicStreamTranslator();
     const events = fixtureChunks("anthropic", "anthropic-text.chunks.txt").flatMap((line) =>
       translator.push(undefined, line),
     );
@@ -38,7 +38,7 @@ describe("event names", () => {
 
 describe("usage for billing", () => {
   test("after message_start alone the input is already known, and an early end is an error", () => {
-    const translator = anthropicChatAdapter.createStreamTranslator();
+    const translator = createAnthropicStreamTranslator();
     expect(
       translator.push(
         "message_start",
@@ -121,7 +121,7 @@ describe("stream ends and errors", () => {
 
   test("an unparsable event is a stream error", () => {
     for (const data of ["{not json", "null", '"text"']) {
-      const translator = anthropicChatAdapter.createStreamTranslator();
+      const translator = createAnthropicStreamTranslator();
       expect(() => translator.push("content_block_delta", data)).toThrow(
         streamError("anthropic sent an unparsable stream event"),
       );

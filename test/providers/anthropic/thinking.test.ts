@@ -4,9 +4,9 @@ import type {
   AnthropicThinking,
   AnthropicThinkingDisplay,
 } from "../../../src/providers/anthropic/anthropic-api-types.ts";
-import { anthropicChatAdapter } from "../../../src/providers/anthropic/index.ts";
 import { fixtureJson } from "../../support/fixtures.ts";
 import { anthropicBody, anthropicModel, translateFixture } from "./helpers.ts";
+import { parseAnthropicResponse } from "../../../src/providers/anthropic/parse-anthropic-response.ts";
 
 type Req = Omit<ChatCompletionRequest, "model" | "messages">;
 const hi: ChatCompletionRequest["messages"] = [{ role: "user", content: "Hi" }];
@@ -164,10 +164,10 @@ describe("adaptive + effort family: claude-opus-4-6, claude-sonnet-4-6", () => {
     }
   });
 
-  test("enabled alone → adaptive without an effort (Anthropic's default)", () => {
+  test("enabled alone → adaptive at OpenRouter's default effort, medium (as on Gemini)", () => {
     expect(thinkingOf("claude-sonnet-4-6", { reasoning: { enabled: true } })).toMatchObject({
       thinking: adaptive(),
-      output_config: undefined,
+      output_config: { effort: "medium" },
     });
   });
 
@@ -232,7 +232,7 @@ describe("adaptive-only family: claude-opus-4-7", () => {
 
 describe("thinking round trip", () => {
   test("parseResponse → the appended assistant message → the next request restores the signed thinking block", () => {
-    const [choice] = anthropicChatAdapter.parseResponse(
+    const [choice] = parseAnthropicResponse(
       fixtureJson("anthropic", "anthropic-clear-thinking.1.json"),
     ).choices;
     // What a client appends (OpenAI message shape, as the route serialises the choice).
@@ -324,7 +324,7 @@ describe("thinking round trip", () => {
   });
 
   test("a thinking block returned without text (display omitted) still round-trips by its signature", () => {
-    const [choice] = anthropicChatAdapter.parseResponse({
+    const [choice] = parseAnthropicResponse({
       content: [
         { type: "thinking", thinking: "", signature: "sig-omitted" },
         { type: "text", text: "42" },

@@ -1,20 +1,20 @@
 import { expect, test } from "bun:test";
 import type { ChatCompletionRequest } from "../../../src/openai/chat-request.ts";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
-import { chatRequest, gemini3Flash, googleModel, thrown } from "./support.ts";
+import { buildGemini, chatRequest, gemini3Flash, googleModel, thrown } from "./support.ts";
+import { googleProtocol } from "../../../src/providers/google/protocol.ts";
 
 /** A model with no thinking family, so these bodies carry no thinkingConfig. */
 const plainModel = googleModel("gemini-2.0-flash", { maxOutputTokens: 8192 });
 
 const build = (fields: Partial<ChatCompletionRequest>, model = plainModel, stream = false) =>
-  googleChatAdapter.buildRequest(chatRequest(fields), model, stream);
+  buildGemini(chatRequest(fields), model, stream);
 
 const bodyOf = (fields: Partial<ChatCompletionRequest>, model = plainModel) => build(fields, model).body;
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 test("headers authenticate with x-goog-api-key", () => {
-  expect(googleChatAdapter.headers("AIza-test")).toEqual({ "x-goog-api-key": "AIza-test" });
+  expect(googleProtocol.headers("AIza-test")).toEqual({ "x-goog-api-key": "AIza-test" });
 });
 
 test("path uses the catalog's upstream model; streaming asks for SSE", () => {
@@ -278,8 +278,9 @@ test("tool_choice none/auto/required/named → functionCallingConfig", () => {
     functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["b"] },
   });
   expect(config(undefined)).toBeUndefined();
-  // Without tools there is nothing to choose from.
-  expect(bodyOf({ tools: [], tool_choice: "required" })).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
+  // Without tools, "auto" and "none" have nothing to act on; demanding a call is a 400.
+  expect(bodyOf({ tools: [], tool_choice: "none" })).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
+  expect(thrown(() => bodyOf({ tools: [], tool_choice: "required" })).error.param).toBe("tool_choice");
 });
 
 test("400s for what the gateway cannot translate", () => {
@@ -292,17 +293,17 @@ test("400s for what the gateway cannot translate", () => {
 
   expect(userContent([{ type: "image_url", image_url: { url: "https://example.com/cat.jpg" } }])).toEqual(
     messagesError(
-      "image_url must be a base64 data: URI (data:<mime>;base64,<data>); the gateway does not fetch remote image URLs",
+      "google models take images as base64 data: URIs (data:<mime>;base64,<data>); the gateway does not fetch remote image URLs",
     ),
   );
   expect(userContent([{ type: "image_url", image_url: { url: "data:image/png,rawbytes" } }])).toEqual(
-    messagesError("image_url data: URIs must be base64-encoded (data:<mime>;base64,<data>)"),
+    messagesError("image_url.url must be an http(s) URL or a base64 data URI (data:<mime>;base64,<data>)"),
   );
-  expect(userContent([{ type: "input_audio" }])).toEqual(messagesError('content part type "input_audio" is not supported'));
+  expect(userContent([{ type: "input_audio" }])).toEqual(messagesError('content part type "input_audio" is not supported in user messages'));
   expect(userContent([{ type: "text" }])).toEqual(messagesError('a "text" content part needs a string "text" field'));
   const imageInSystem = { type: "image_url", image_url: { url: "data:x;base64,y" } };
   expect(thrown(() => build({ messages: [{ role: "system", content: [imageInSystem] }, { role: "user", content: "Hi" }] }))).toEqual(
-    messagesError('system messages accept only text content parts, got "image_url"'),
+    messagesError('content part type "image_url" is not supported in system messages'),
   );
   expect(thrown(() => build({ messages: [{ role: "system", content: "Only rules" }] }))).toEqual(
     messagesError("messages must contain at least one user, assistant or tool message"),
@@ -347,7 +348,7 @@ test("logprobs, top_logprobs and logit_bias are refused as unsupported parameter
     error: { type: "invalid_request_error", code: "unsupported_parameter", message, param },
   });
   expect(thrown(() => build({ logprobs: true }))).toEqual(
-    unsupported("logprobs", "logprobs are not supported for google models"),
+    unsupported("logprobs", "logprobs is not supported for google models"),
   );
   expect(thrown(() => build({ top_logprobs: 5 }))).toEqual(
     unsupported("top_logprobs", "top_logprobs is not supported for google models"),

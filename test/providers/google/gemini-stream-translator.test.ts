@@ -1,13 +1,12 @@
 import { expect, test } from "bun:test";
 import type { StreamEvent, TokenUsage } from "../../../src/providers/types.ts";
 import { createGeminiStreamTranslator } from "../../../src/providers/google/gemini-stream-translator.ts";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
 import { fixtureChunks } from "../../support/fixtures.ts";
 import { sequentialIds, thrown } from "./support.ts";
 
 /** Pushes every chunk and ends the stream, collecting the events of each push separately. */
 function translate(chunks: string[]): StreamEvent[][] {
-  const translator = createGeminiStreamTranslator(sequentialIds());
+  const translator = createGeminiStreamTranslator({ toolCallId: sequentialIds() });
   const perChunk = chunks.map((chunk) => translator.push(undefined, chunk));
   perChunk.push(translator.end());
   return perChunk;
@@ -172,7 +171,7 @@ test("issue-19758-prompt-block.chunks.txt: a blocked prompt finishes choice 0 wi
 });
 
 test("google-usage-raw-live.chunks.txt: usage with cache and tool-use tokens; no candidates means an incomplete stream", () => {
-  const translator = createGeminiStreamTranslator(sequentialIds());
+  const translator = createGeminiStreamTranslator({ toolCallId: sequentialIds() });
   const [chunk] = fixtureChunks("google", "google-usage-raw-live.chunks.txt");
   // prompt 12 + toolUse 65, completion 71 + thoughts 89 (= total 237), 4 cached
   expect(translator.push(undefined, chunk!)).toEqual([usage(77, 160, 89, 4)]);
@@ -183,14 +182,14 @@ test("google-usage-raw-live.chunks.txt: usage with cache and tool-use tokens; no
 });
 
 test("a stream cut before finishReason throws at end()", () => {
-  const translator = createGeminiStreamTranslator(sequentialIds());
+  const translator = createGeminiStreamTranslator({ toolCallId: sequentialIds() });
   const [first] = fixtureChunks("google", "google-text.chunks.txt");
   translator.push(undefined, first!);
   expect(thrown(() => translator.end()).error.code).toBe("stream_error");
 });
 
 test("an error payload mid-stream throws with the upstream status as code; end() then stays quiet", () => {
-  const translator = googleChatAdapter.createStreamTranslator();
+  const translator = createGeminiStreamTranslator();
   translator.push(undefined, fixtureChunks("google", "google-text.chunks.txt")[0]!);
   const error = JSON.stringify({
     error: { code: 503, message: "The model is overloaded. Please try again later.", status: "UNAVAILABLE" },
@@ -225,7 +224,7 @@ test("unparsable or non-object payloads throw stream_error", () => {
 });
 
 test("two candidates: per-choice call indexes and finishes; end() waits for every choice", () => {
-  const translator = createGeminiStreamTranslator(sequentialIds());
+  const translator = createGeminiStreamTranslator({ toolCallId: sequentialIds() });
   const chunk = (candidates: unknown[]) => JSON.stringify({ candidates });
   expect(
     translator.push(
@@ -250,7 +249,7 @@ test("two candidates: per-choice call indexes and finishes; end() waits for ever
 });
 
 test("a finishReason closes a call whose streamed arguments never got a closing part", () => {
-  const translator = createGeminiStreamTranslator(sequentialIds());
+  const translator = createGeminiStreamTranslator({ toolCallId: sequentialIds() });
   const part = (functionCall: unknown, finishReason?: string) =>
     JSON.stringify({ candidates: [{ content: { parts: [{ functionCall }] }, finishReason }] });
   translator.push(undefined, part({ name: "set", willContinue: true }));

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
 import { fixtureText } from "../../support/fixtures.ts";
+import { mapGeminiError } from "../../../src/providers/google/map-gemini-error.ts";
 
 const mapped = (status: number, bodyText: string) => {
-  const error = googleChatAdapter.mapError(status, bodyText);
+  const error = mapGeminiError(status, bodyText);
   return { status: error.status, error: error.toEnvelope().error };
 };
 

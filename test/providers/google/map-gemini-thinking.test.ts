@@ -2,8 +2,7 @@ import { expect, test } from "bun:test";
 import type { CatalogModel } from "../../../src/catalog/model.ts";
 import type { ChatCompletionRequest } from "../../../src/openai/chat-request.ts";
 import { geminiModelTraits } from "../../../src/providers/google/gemini-model-traits.ts";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
-import { chatRequest, googleModel } from "./support.ts";
+import { buildGemini, chatRequest, googleModel } from "./support.ts";
 
 const gemini25Pro = googleModel("gemini-2.5-pro");
 const gemini25Flash = googleModel("gemini-2.5-flash");
@@ -14,7 +13,7 @@ const gemini3Pro = googleModel("gemini-3-pro-preview");
 const gemini31Pro = googleModel("gemini-3.1-pro-preview");
 
 const thinking = (model: CatalogModel, fields: Partial<ChatCompletionRequest>) =>
-  (googleChatAdapter.buildRequest(chatRequest(fields), model, false).body as any).generationConfig?.thinkingConfig;
+  (buildGemini(chatRequest(fields), model, false).body as any).generationConfig?.thinkingConfig;
 
 const effort = (value: NonNullable<ChatCompletionRequest["reasoning_effort"]>) => ({ reasoning: { effort: value } });
 

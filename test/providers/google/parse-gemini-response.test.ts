@@ -1,5 +1,4 @@
 import { expect, test } from "bun:test";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
 import { parseGeminiResponse } from "../../../src/providers/google/parse-gemini-response.ts";
 import { fixtureJson } from "../../support/fixtures.ts";
 import { sequentialIds, thrown } from "./support.ts";
@@ -7,7 +6,7 @@ import { sequentialIds, thrown } from "./support.ts";
 const signature = (file: string, part = 0) => fixtureJson("google", file).candidates[0].content.parts[part].thoughtSignature;
 
 test("google-text.json: text with its signature as a text-part reasoning detail, usage with thoughts", () => {
-  expect(parseGeminiResponse(fixtureJson("google", "google-text.json"), sequentialIds())).toEqual({
+  expect(parseGeminiResponse(fixtureJson("google", "google-text.json"), { toolCallId: sequentialIds() })).toEqual({
     choices: [
       {
         index: 0,
@@ -30,7 +29,7 @@ test("google-text.json: text with its signature as a text-part reasoning detail,
 });
 
 test("google-reasoning-gemini3.json: thinking without summaries is only counted, not returned", () => {
-  const result = parseGeminiResponse(fixtureJson("google", "google-reasoning-gemini3.json"), sequentialIds());
+  const result = parseGeminiResponse(fixtureJson("google", "google-reasoning-gemini3.json"), { toolCallId: sequentialIds() });
   expect(result).toEqual({
     choices: [
       {
@@ -54,7 +53,7 @@ test("google-reasoning-gemini3.json: thinking without summaries is only counted,
 });
 
 test("google-tool-call-gemini3.json: functionCall → tool call, finish tool_calls although Gemini said STOP", () => {
-  expect(parseGeminiResponse(fixtureJson("google", "google-tool-call-gemini3.json"), sequentialIds())).toEqual({
+  expect(parseGeminiResponse(fixtureJson("google", "google-tool-call-gemini3.json"), { toolCallId: sequentialIds() })).toEqual({
     choices: [
       {
         index: 0,
@@ -77,7 +76,7 @@ test("google-tool-call-gemini3.json: functionCall → tool call, finish tool_cal
 });
 
 test("google-tool-use-usage.json: server-side tool prompt tokens count as prompt; empty text is no content", () => {
-  expect(parseGeminiResponse(fixtureJson("google", "google-tool-use-usage.json"), sequentialIds())).toEqual({
+  expect(parseGeminiResponse(fixtureJson("google", "google-tool-use-usage.json"), { toolCallId: sequentialIds() })).toEqual({
     choices: [{ index: 0, content: null, finishReason: "stop" }],
     // prompt 55 + toolUse 89; completion 51 + thoughts 56; total 251 as Gemini reports
     usage: { promptTokens: 144, completionTokens: 107, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 56 },
@@ -85,7 +84,7 @@ test("google-tool-use-usage.json: server-side tool prompt tokens count as prompt
 });
 
 test("issue-19758-prompt-block.json: a blocked prompt is one content_filter choice with no content", () => {
-  expect(parseGeminiResponse(fixtureJson("google", "issue-19758-prompt-block.json"), sequentialIds())).toEqual({
+  expect(parseGeminiResponse(fixtureJson("google", "issue-19758-prompt-block.json"), { toolCallId: sequentialIds() })).toEqual({
     choices: [{ index: 0, content: null, finishReason: "content_filter" }],
     usage: { promptTokens: 9, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
   });
@@ -106,7 +105,7 @@ test("the adapter generates call_ + 24 alphanumerics, unique per call", () => {
       },
     ],
   };
-  const [first, second] = googleChatAdapter.parseResponse(body).choices[0]!.toolCalls!;
+  const [first, second] = parseGeminiResponse(body).choices[0]!.toolCalls!;
   expect(first!.id).toMatch(/^call_[A-Za-z0-9]{24}$/);
   expect(second!.id).toMatch(/^call_[A-Za-z0-9]{24}$/);
   expect(first!.id).not.toBe(second!.id);
@@ -136,7 +135,7 @@ test("thought parts become reasoning, several candidates become choices by index
       },
     ],
   };
-  expect(parseGeminiResponse(body, sequentialIds())).toEqual({
+  expect(parseGeminiResponse(body, { toolCallId: sequentialIds() })).toEqual({
     choices: [
       {
         index: 0,
@@ -166,7 +165,7 @@ test("a Gemini-supplied functionCall.id is kept; signatures on parallel calls po
       },
     ],
   };
-  expect(parseGeminiResponse(body, sequentialIds()).choices).toEqual([
+  expect(parseGeminiResponse(body, { toolCallId: sequentialIds() }).choices).toEqual([
     {
       index: 0,
       content: null,
@@ -184,7 +183,7 @@ test("a candidate without content (safety stop) and one without finishReason", (
   const body = {
     candidates: [{ finishReason: "SAFETY" }, { content: { role: "model", parts: [{ text: "x" }] } }],
   };
-  expect(parseGeminiResponse(body, sequentialIds()).choices).toEqual([
+  expect(parseGeminiResponse(body, { toolCallId: sequentialIds() }).choices).toEqual([
     { index: 0, content: null, finishReason: "content_filter" },
     { index: 1, content: "x", finishReason: "stop" },
   ]);

@@ -1,4 +1,8 @@
+import { checkSupport } from "../../../src/calls/check-support.ts";
+import { callOptionsFromChat } from "../../../src/calls/from-chat-request.ts";
 import type { CatalogModel } from "../../../src/catalog/model.ts";
+import { buildGeminiRequest, type GeminiCall } from "../../../src/providers/google/build-gemini-request.ts";
+import { googleFeatures } from "../../../src/providers/google/index.ts";
 import { ApiError } from "../../../src/errors.ts";
 import type { ChatCompletionRequest } from "../../../src/openai/chat-request.ts";
 
@@ -27,6 +31,13 @@ export const chatRequest = (fields: Partial<ChatCompletionRequest> = {}): ChatCo
   messages: [{ role: "user", content: "Hi" }],
   ...fields,
 });
+
+/** The Gemini call for a request on `model`, through the checks the gateway runs before building it. */
+export function buildGemini(req: ChatCompletionRequest, model: CatalogModel = gemini3Flash, stream = false): GeminiCall {
+  const options = callOptionsFromChat({ ...req, stream }, model);
+  checkSupport(options, { provider: "google", features: googleFeatures });
+  return buildGeminiRequest(options);
+}
 
 /** Deterministic tool call ids: call_test_1, call_test_2, ... */
 export function sequentialIds(): () => string {

@@ -1,11 +1,10 @@
 import { expect, test } from "bun:test";
 import type { ChatMessage } from "../../../src/openai/chat-request.ts";
 import { createGeminiStreamTranslator } from "../../../src/providers/google/gemini-stream-translator.ts";
-import { googleChatAdapter } from "../../../src/providers/google/index.ts";
 import { parseGeminiResponse } from "../../../src/providers/google/parse-gemini-response.ts";
 import type { ResultChoice, StreamEvent } from "../../../src/providers/types.ts";
 import { fixtureChunks, fixtureJson } from "../../support/fixtures.ts";
-import { chatRequest, googleModel } from "./support.ts";
+import { buildGemini, chatRequest, googleModel } from "./support.ts";
 
 const gemini3Pro = googleModel("gemini-3-pro-preview");
 
@@ -41,7 +40,7 @@ function streamedMessage(events: StreamEvent[]): ChatMessage {
 }
 
 const contentsOf = (messages: ChatMessage[], model = gemini3Pro) =>
-  (googleChatAdapter.buildRequest(chatRequest({ messages }), model, false).body as { contents: unknown }).contents;
+  (buildGemini(chatRequest({ messages }), model, false).body as { contents: unknown }).contents;
 
 test("two-step tool loop: every signature goes back onto the exact functionCall part", () => {
   const user: ChatMessage = { role: "user", content: "Weather in San Francisco, then in Tokyo?" };
@@ -49,7 +48,7 @@ test("two-step tool loop: every signature goes back onto the exact functionCall 
   // Step 1: non-streaming reply with one signed call (generated id).
   const step1 = fixtureJson("google", "google-tool-call-gemini3.json");
   const signature1 = step1.candidates[0].content.parts[0].thoughtSignature;
-  const assistant1 = appendedMessage(googleChatAdapter.parseResponse(step1).choices[0]!);
+  const assistant1 = appendedMessage(parseGeminiResponse(step1).choices[0]!);
   const callId1 = assistant1.tool_calls![0]!.id;
   expect(callId1).toMatch(/^call_[A-Za-z0-9]{24}$/);
   const result1: ChatMessage = { role: "tool", tool_call_id: callId1, content: '{"temp_f":64}' };
@@ -66,7 +65,7 @@ test("two-step tool loop: every signature goes back onto the exact functionCall 
   // Step 2: a streamed reply with text and a signed call carrying Gemini's own id.
   const chunks = fixtureChunks("google", "issue-10781.1.chunks.txt");
   const signature2 = JSON.parse(chunks[1]!).candidates[0].content.parts[0].thoughtSignature;
-  const translator = googleChatAdapter.createStreamTranslator();
+  const translator = createGeminiStreamTranslator();
   const assistant2 = streamedMessage([...chunks.flatMap((chunk) => translator.push(undefined, chunk)), ...translator.end()]);
   const result2: ChatMessage = { role: "tool", tool_call_id: "g1bmv6il", content: "sunny" };
 

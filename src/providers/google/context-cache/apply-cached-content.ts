@@ -1,51 +1,38 @@
-import type { CatalogModel } from "../../../catalog/model.ts";
-import type { ChatAdapter, UpstreamCall } from "../../adapter.ts";
-import type { Upstream } from "../../upstream-client.ts";
+import type { ProviderClient } from "../../provider-client.ts";
+import type { UpstreamTransport } from "../../upstream-transport.ts";
 import type { GeminiCall } from "../build-gemini-request.ts";
 import type { GeminiContent, GeminiRequest } from "../gemini-api-types.ts";
 import { cacheKey } from "./cache-key.ts";
-import { ContextCacheRegistry } from "./context-cache-registry.ts";
+import type { ContextCacheRegistry } from "./context-cache-registry.ts";
 import { createCachedContent } from "./create-cached-content.ts";
 import { splitCachedPrefix } from "./split-cached-prefix.ts";
 
 /**
- * One registry per upstream client: cache names belong to the API key's
- * project, and each gateway builds its own client from its own config.
- */
-const registries = new WeakMap<Upstream, ContextCacheRegistry>();
-
-function registryFor(upstream: Upstream): ContextCacheRegistry {
-  let registry = registries.get(upstream);
-  if (!registry) registries.set(upstream, (registry = new ContextCacheRegistry()));
-  return registry;
-}
-
-/**
- * The google adapter's prepare step: a request with a cache_control
- * breakpoint gets its prefix from a Gemini context cache, created on first
- * use. Whenever no cache is available the call goes out unchanged. The
- * request whose prepare created the cache carries the tokens written in
- * `cacheWriteTokens`: Gemini's usage reports them as a cache read.
+ * The google adapter's prepare step: a call with a cache_control breakpoint
+ * gets its prefix from a Gemini context cache of `client`'s account
+ * (`registry` is that account's), created on first use. Whenever no cache is
+ * available the call goes out unchanged. The call whose prepare created the
+ * cache carries the tokens written in `cacheWriteTokens`: Gemini's usage
+ * reports them as a cache read.
  */
 export async function applyCachedContent(
-  call: UpstreamCall,
-  model: CatalogModel,
-  upstream: Upstream,
-  adapter: ChatAdapter,
+  call: GeminiCall,
+  registry: ContextCacheRegistry,
+  transport: UpstreamTransport,
+  client: ProviderClient,
   signal: AbortSignal,
-): Promise<UpstreamCall> {
-  // The google adapter's buildRequest made this call.
-  const { body, cacheBreakpoint } = call as GeminiCall;
-  if (!cacheBreakpoint || !model.supportsCaching) return call;
+): Promise<GeminiCall> {
+  const { body, cacheBreakpoint } = call;
+  if (!cacheBreakpoint) return call;
   const split = splitCachedPrefix(body, cacheBreakpoint);
   if (!split) return call;
-  const cache = await registryFor(upstream).resolve(
-    cacheKey(model.upstreamModel, split.prefix),
-    () => createCachedContent(upstream, adapter, model, split.prefix, cacheBreakpoint.ttlSeconds),
+  const cache = await registry.resolve(
+    cacheKey(call.upstreamModel, split.prefix),
+    () => createCachedContent(transport, client, call.upstreamModel, split.prefix, cacheBreakpoint.ttlSeconds),
     signal,
   );
   if (!cache) return call;
-  const cached: UpstreamCall = { ...call, body: usingCache(body, cache.name, split.contents) };
+  const cached: GeminiCall = { ...call, body: usingCache(body, cache.name, split.contents) };
   return cache.created && cache.totalTokens ? { ...cached, cacheWriteTokens: cache.totalTokens } : cached;
 }
 

@@ -1,7 +1,5 @@
-import type { ContentPart } from "../../../openai/chat-request.ts";
+import type { CacheControl } from "../../../calls/call-options.ts";
 import type { GeminiContent, GeminiPart } from "../gemini-api-types.ts";
-
-export type CacheControl = NonNullable<ContentPart["cache_control"]>;
 
 /**
  * Where the prompt prefix to cache ends, in Gemini terms: every turn before

@@ -1,7 +1,6 @@
-import type { CatalogModel } from "../../../catalog/model.ts";
 import { ApiError } from "../../../errors.ts";
-import type { ChatAdapter } from "../../adapter.ts";
-import type { Upstream } from "../../upstream-client.ts";
+import type { ProviderClient } from "../../provider-client.ts";
+import type { UpstreamTransport } from "../../upstream-transport.ts";
 import type { Creation } from "./context-cache-registry.ts";
 import type { CachedPrefix } from "./split-cached-prefix.ts";
 
@@ -21,9 +20,9 @@ const SHARED_ATTEMPT = new AbortController().signal;
  * the cache) comes back as `totalTokens` when the reply has it.
  */
 export async function createCachedContent(
-  upstream: Upstream,
-  adapter: ChatAdapter,
-  model: CatalogModel,
+  transport: UpstreamTransport,
+  client: ProviderClient,
+  upstreamModel: string,
   prefix: CachedPrefix,
   ttlSeconds: number,
 ): Promise<Creation> {
@@ -31,11 +30,11 @@ export async function createCachedContent(
   const call = {
     path: "/v1beta/cachedContents",
     // The exact upstream model: a cache only serves the model it was created for.
-    body: { model: `models/${model.upstreamModel}`, ...prefix, ttl: `${ttlSeconds}s` },
+    body: { model: `models/${upstreamModel}`, ...prefix, ttl: `${ttlSeconds}s` },
   };
   let reply: { name?: unknown; expireTime?: unknown; usageMetadata?: { totalTokenCount?: unknown } };
   try {
-    reply = ((await upstream.send("google", adapter, call, SHARED_ATTEMPT)) ?? {}) as typeof reply;
+    reply = ((await transport.send(client, call, SHARED_ATTEMPT)) ?? {}) as typeof reply;
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) return "refused";
     throw error;

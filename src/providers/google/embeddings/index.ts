@@ -1,12 +1,10 @@
 import type { EmbeddingAdapter } from "../../embedding-adapter.ts";
-import { googleChatAdapter } from "../index.ts";
 import { buildEmbedCalls } from "./build-embed-calls.ts";
 import { parseEmbedResponse } from "./parse-embed-response.ts";
 
-/** Google Gemini embeddings through `batchEmbedContents` (reference C.12, E.6). */
+/** Google Gemini embeddings through `batchEmbedContents` (reference C.12, E.6), on the google provider client. */
 export const googleEmbeddingAdapter: EmbeddingAdapter = {
-  // Same x-goog-api-key header and google.rpc error bodies as generateContent.
-  transport: googleChatAdapter,
+  provider: "google",
   buildCalls: buildEmbedCalls,
   parseResponse: parseEmbedResponse,
 };

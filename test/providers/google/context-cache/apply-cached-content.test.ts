@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { loadConfig } from "../../../../src/config.ts";
 import type { ChatCompletionRequest, ChatMessage } from "../../../../src/openai/chat-request.ts";
-import type { UpstreamCall } from "../../../../src/providers/adapter.ts";
-import { googleChatAdapter } from "../../../../src/providers/google/index.ts";
-import { createUpstream, type Upstream } from "../../../../src/providers/upstream-client.ts";
+import type { GeminiCall } from "../../../../src/providers/google/build-gemini-request.ts";
+import { GoogleChatAdapter } from "../../../../src/providers/google/index.ts";
+import { googleProtocol } from "../../../../src/providers/google/protocol.ts";
+import { createProviderClient } from "../../../../src/providers/provider-client.ts";
+import { createTransport } from "../../../../src/providers/upstream-transport.ts";
 import {
   CACHED_CONTENTS,
   type FakeServer,
@@ -11,9 +12,9 @@ import {
   geminiErrorResponse,
   startGeminiServer,
 } from "../../../fakes/gemini-server.ts";
-import { chatRequest, googleModel } from "../support.ts";
+import { buildGemini, chatRequest, googleModel } from "../support.ts";
 
-// The google adapter's prepare hook against the fake Gemini API, through the real upstream client.
+// The google adapter's prepare hook against the fake Gemini API, through the real transport.
 let gemini: FakeServer;
 beforeAll(() => {
   gemini = startGeminiServer();
@@ -31,9 +32,12 @@ const tools: ChatCompletionRequest["tools"] = [
   { type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } },
 ];
 
-/** A fresh upstream client: each has its own cache registry. */
-const newUpstream = (env: Record<string, string> = {}) =>
-  createUpstream(loadConfig({ GOOGLE_API_KEY: gemini.apiKey, GOOGLE_BASE_URL: gemini.url, ...env }));
+/** A fresh adapter and provider account: the adapter keeps one cache registry per account. */
+const newUpstream = ({ timeoutMs = 5_000 } = {}) => ({
+  adapter: new GoogleChatAdapter(createTransport({ upstreamTimeoutMs: timeoutMs, streamIdleTimeoutMs: 5_000 })),
+  client: createProviderClient(googleProtocol, { name: "google", baseUrl: gemini.url, credential: gemini.apiKey }),
+});
+type Upstream = ReturnType<typeof newUpstream>;
 
 const systemCached = (question = "What is covered?"): ChatMessage[] => [
   { role: "system", content: [{ type: "text", text: MANUAL, cache_control: cc }] },
@@ -44,12 +48,12 @@ function prepare(
   upstream: Upstream,
   fields: Partial<ChatCompletionRequest>,
   { stream = false, m = model, signal = live } = {},
-): Promise<UpstreamCall> {
-  const call = googleChatAdapter.buildRequest(chatRequest(fields), m, stream);
-  return googleChatAdapter.prepare!(call, m, upstream, signal);
+): Promise<GeminiCall> {
+  const call = buildGemini(chatRequest(fields), m, stream);
+  return upstream.adapter.prepare(call, upstream.client, signal);
 }
 
-const cachedContentOf = (call: UpstreamCall) => (call.body as { cachedContent?: string }).cachedContent;
+const cachedContentOf = (call: GeminiCall) => call.body.cachedContent;
 const creations = () => gemini.requests.filter((request) => request.path === `/v1beta/${CACHED_CONTENTS}`);
 
 test("system breakpoint: one creation; the call sends cachedContent instead of systemInstruction, tools, toolConfig", async () => {
@@ -158,7 +162,7 @@ test("a creation reply without usageMetadata: the cache is used and no write is 
 test("a refused creation (prefix too small) sends the plain request, and is not retried for the same prefix", async () => {
   const upstream = newUpstream();
   gemini.enqueueFor(CACHED_CONTENTS, geminiCacheTooSmall());
-  const plain = googleChatAdapter.buildRequest(chatRequest({ messages: systemCached() }), model, false);
+  const plain = buildGemini(chatRequest({ messages: systemCached() }), model, false);
 
   expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
   expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
@@ -171,13 +175,13 @@ test("a refused creation (prefix too small) sends the plain request, and is not 
 });
 
 test("an outage or a timeout falls back to the plain request for that call only; the next request tries again", async () => {
-  const upstream = newUpstream({ UPSTREAM_TIMEOUT_MS: "100" });
+  const upstream = newUpstream({ timeoutMs: 100 });
   gemini.enqueueFor(
     CACHED_CONTENTS,
     geminiErrorResponse(503, "UNAVAILABLE", "The service is currently unavailable."),
     { delayMs: 500, json: { name: "cachedContents/late" } },
   );
-  const plain = googleChatAdapter.buildRequest(chatRequest({ messages: systemCached() }), model, false);
+  const plain = buildGemini(chatRequest({ messages: systemCached() }), model, false);
 
   expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
   expect(await prepare(upstream, { messages: systemCached() })).toEqual(plain);
@@ -194,13 +198,13 @@ test("no upstream call and an unchanged call: no breakpoint, a model without cac
     [{ messages: [{ role: "user", content: [{ type: "text", text: "Only turn", cache_control: cc }] }] }, model],
   ];
   for (const [fields, m] of cases) {
-    const call = googleChatAdapter.buildRequest(chatRequest(fields), m, false);
-    expect(await googleChatAdapter.prepare!(call, m, upstream, live)).toBe(call);
+    const call = buildGemini(chatRequest(fields), m, false);
+    expect(await upstream.adapter.prepare(call, upstream.client, live)).toBe(call);
   }
   expect(gemini.requests).toHaveLength(0);
 });
 
-test("the cache is per model and per upstream client (one API key's project)", async () => {
+test("the cache is per model and per provider account (one API key's project)", async () => {
   const upstream = newUpstream();
   await prepare(upstream, { messages: systemCached() });
   await prepare(upstream, { messages: systemCached() }, { m: googleModel("gemini-2.5-pro") });

@@ -2,19 +2,18 @@ import { expect, test } from "bun:test";
 import type { ChatCompletionRequest, ChatMessage } from "../../../../src/openai/chat-request.ts";
 import type { GeminiCall } from "../../../../src/providers/google/build-gemini-request.ts";
 import { ttlSeconds } from "../../../../src/providers/google/context-cache/cache-breakpoint.ts";
-import { googleChatAdapter } from "../../../../src/providers/google/index.ts";
-import { chatRequest, googleModel } from "../support.ts";
+import { buildGemini, chatRequest, googleModel } from "../support.ts";
 
 const model = googleModel("gemini-2.5-flash");
 const cc = { type: "ephemeral" as const };
 const text = (value: string, cache = false) => ({ type: "text", text: value, ...(cache && { cache_control: cc }) });
 
 const breakpointOf = (messages: ChatMessage[], fields: Partial<ChatCompletionRequest> = {}) =>
-  (googleChatAdapter.buildRequest(chatRequest({ messages, ...fields }), model, false) as GeminiCall).cacheBreakpoint;
+  (buildGemini(chatRequest({ messages, ...fields }), model, false) as GeminiCall).cacheBreakpoint;
 
 test("no cache_control: no breakpoint, and the call is exactly what it was", () => {
-  const call = googleChatAdapter.buildRequest(chatRequest(), model, false);
-  expect(Object.keys(call)).toEqual(["path", "body"]);
+  const call = buildGemini(chatRequest(), model, false);
+  expect(Object.keys(call)).toEqual(["path", "body", "upstreamModel", "maxOutputTokens"]);
 });
 
 test("a system breakpoint covers systemInstruction and tools only; the default ttl is 5 minutes", () => {

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
-import { googleChatAdapter } from "../../../../src/providers/google/index.ts";
 import type { StreamEvent } from "../../../../src/providers/types.ts";
+import { createGeminiStreamTranslator } from "../../../../src/providers/google/gemini-stream-translator.ts";
+import { parseGeminiResponse } from "../../../../src/providers/google/parse-gemini-response.ts";
 
 // A reply on a context cache (explicit or implicit): cachedContentTokenCount is
 // the cached subset of promptTokenCount (reference C.7, E.5).
@@ -14,7 +15,7 @@ const usageMetadata = {
 const expected = { promptTokens: 5000, completionTokens: 50, cachedTokens: 4096, cacheWriteTokens: 0, reasoningTokens: 30 };
 
 test("non-streaming: cached tokens are reported as cachedTokens and stay inside promptTokens", () => {
-  const result = googleChatAdapter.parseResponse({
+  const result = parseGeminiResponse({
     candidates: [{ content: { role: "model", parts: [{ text: "Covered." }] }, finishReason: "STOP", index: 0 }],
     usageMetadata,
   });
@@ -22,7 +23,7 @@ test("non-streaming: cached tokens are reported as cachedTokens and stay inside 
 });
 
 test("streaming: the last chunk's cumulative usage carries the cached tokens", () => {
-  const translator = googleChatAdapter.createStreamTranslator();
+  const translator = createGeminiStreamTranslator();
   const chunk = (text: string, usage: object, finishReason?: string) =>
     JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0, finishReason }], usageMetadata: usage });
   const events: StreamEvent[] = [

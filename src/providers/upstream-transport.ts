@@ -1,29 +1,29 @@
 /**
  * The one place that talks HTTP to the providers. Adapters decide what to
- * send and how to read it; this module owns credentials, deadlines, abort
- * propagation and failure classification.
+ * send and how to read it, a ProviderClient where and with which
+ * credential; this module owns deadlines, abort propagation, redirects,
+ * credential redaction and failure classification.
  *
  * Messages never carry the base URL, host, port or API key: the raw fetch
  * errors (which do) are dropped, not wrapped.
  */
-import type { ProviderName } from "../catalog/model.ts";
-import type { Config } from "../config.ts";
 import { malformedReply, noSupplier, streamError, upstreamTimeout } from "../errors.ts";
-import type { ProviderTransport, UpstreamCall } from "./adapter.ts";
+import type { UpstreamCall } from "./adapter.ts";
+import type { ProviderClient } from "./provider-client.ts";
 import { redactCredential } from "./redact-credential.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 
 export type { SseEvent };
 
-export interface Upstream {
+export interface UpstreamTransport {
   /**
    * A non-streaming call: resolves with the parsed JSON body of a 2xx reply.
    * Headers and the whole body must arrive within `upstreamTimeoutMs`.
    * Rejects with an ApiError, except when `signal` aborted: then it rejects
    * with the signal's reason (check `signal.aborted`).
    */
-  send(provider: ProviderName, adapter: ProviderTransport, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
+  send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
   /**
    * A streaming call: resolves once 2xx response headers arrived, with a
    * generator of the raw SSE events. The generator throws streamError() on a
@@ -31,15 +31,12 @@ export interface Upstream {
    * ends when `signal` aborts. Breaking out of it (return()) or aborting
    * `signal` cancels the upstream request.
    */
-  open(
-    provider: ProviderName,
-    adapter: ProviderTransport,
-    call: UpstreamCall,
-    signal: AbortSignal,
-  ): Promise<AsyncGenerator<SseEvent, void, undefined>>;
+  open(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<AsyncGenerator<SseEvent, void, undefined>>;
 }
 
-export interface UpstreamOptions {
+export interface TransportOptions {
+  upstreamTimeoutMs: number;
+  streamIdleTimeoutMs: number;
   /** Replaces the global fetch (tests). */
   fetch?: typeof fetch;
 }
@@ -105,36 +102,27 @@ class Call {
   }
 }
 
-export function createUpstream(config: Config, options: UpstreamOptions = {}): Upstream {
+export function createTransport(options: TransportOptions): UpstreamTransport {
   const doFetch = options.fetch ?? fetch;
-  const deadlineMs = config.upstreamTimeoutMs;
-  const idleMs = config.streamIdleTimeoutMs;
+  const deadlineMs = options.upstreamTimeoutMs;
+  const idleMs = options.streamIdleTimeoutMs;
 
-  const timeoutError = (provider: ProviderName) =>
-    upstreamTimeout(`${provider} did not respond within ${deadlineMs} ms`);
+  const timeoutError = (client: ProviderClient) => upstreamTimeout(`${client.name} did not respond within ${deadlineMs} ms`);
 
   /**
    * Sends the request and waits for the response headers. Any non-2xx reply
    * is read (within the deadline) and turned into the adapter's ApiError.
    * Leaves the deadline timer running.
    */
-  async function request(
-    provider: ProviderName,
-    adapter: ProviderTransport,
-    call: UpstreamCall,
-    state: Call,
-  ): Promise<Response> {
-    const settings = config.providers[provider];
-    const apiKey = settings.apiKey;
-    if (!apiKey) throw noSupplier(`no supplier is configured for provider "${provider}"`, "not_configured");
+  async function request(client: ProviderClient, call: UpstreamCall, state: Call): Promise<Response> {
     if (state.why() === "client") throw state.clientAbortReason();
 
     state.startTimer("deadline", deadlineMs);
     let response: Response;
     try {
-      response = await doFetch(settings.baseUrl + call.path, {
+      response = await doFetch(client.baseUrl + call.path, {
         method: "POST",
-        headers: { ...adapter.headers(apiKey), "content-type": "application/json" },
+        headers: client.headers,
         body: JSON.stringify(call.body),
         signal: state.controller.signal,
         // A redirect would carry the credential to another origin: it is the supplier failing, never followed.
@@ -142,69 +130,59 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
       });
     } catch {
       // The raw error names the URL; only its cause is reported.
-      if (state.why() === "deadline") throw timeoutError(provider);
+      if (state.why() === "deadline") throw timeoutError(client);
       if (state.why() === "client") throw state.clientAbortReason();
-      throw noSupplier(`${provider} could not be reached`, "unreachable");
+      throw noSupplier(`${client.name} could not be reached`, "unreachable");
     }
 
     if (response.status >= 300 && response.status <= 399) {
       void response.body?.cancel().catch(() => {});
-      throw noSupplier(`${provider} answered with a redirect (${response.status}), which the gateway does not follow`, "redirect");
+      throw noSupplier(`${client.name} answered with a redirect (${response.status}), which the gateway does not follow`, "redirect");
     }
     if (response.status < 200 || response.status > 299) {
       let text = "";
       try {
-        text = redactCredential(await response.text(), apiKey);
+        text = redactCredential(await response.text(), client.credential);
       } catch {
-        if (state.why() === "deadline") throw timeoutError(provider);
+        if (state.why() === "deadline") throw timeoutError(client);
         if (state.why() === "client") throw state.clientAbortReason();
         // The status alone still says what the provider answered.
       }
-      const error = adapter.mapError(response.status, text);
+      const error = client.mapError(response.status, text);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       throw error.status === 503 && retryAfter !== undefined ? error.with({ retryAfterSeconds: retryAfter }) : error;
     }
     return response;
   }
 
-  async function send(
-    provider: ProviderName,
-    adapter: ProviderTransport,
-    call: UpstreamCall,
-    signal: AbortSignal,
-  ): Promise<unknown> {
+  async function send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<unknown> {
     const state = new Call(signal);
     try {
-      const response = await request(provider, adapter, call, state);
+      const response = await request(client, call, state);
       let text: string;
       try {
         text = await response.text();
       } catch {
-        if (state.why() === "deadline") throw timeoutError(provider);
+        if (state.why() === "deadline") throw timeoutError(client);
         if (state.why() === "client") throw state.clientAbortReason();
-        throw noSupplier(`${provider} closed the connection before the response was complete`, "unreachable");
+        throw noSupplier(`${client.name} closed the connection before the response was complete`, "unreachable");
       }
       state.clearTimer();
       try {
-        return JSON.parse(redactCredential(text, config.providers[provider].apiKey!));
+        return JSON.parse(redactCredential(text, client.credential));
       } catch {
-        throw malformedReply(`${provider} returned a response that is not valid JSON`);
+        throw malformedReply(`${client.name} returned a response that is not valid JSON`);
       }
     } finally {
       state.dispose();
     }
   }
 
-  async function open(
-    provider: ProviderName,
-    adapter: ProviderTransport,
-    call: UpstreamCall,
-    signal: AbortSignal,
-  ): Promise<AsyncGenerator<SseEvent, void, undefined>> {
+  async function open(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<AsyncGenerator<SseEvent, void, undefined>> {
     const state = new Call(signal);
     let response: Response;
     try {
-      response = await request(provider, adapter, call, state);
+      response = await request(client, call, state);
     } catch (error) {
       state.dispose();
       throw error;
@@ -220,7 +198,7 @@ export function createUpstream(config: Config, options: UpstreamOptions = {}): U
     const reader = body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     state.whenInterrupted(() => void reader.cancel().catch(() => {}));
     if (state.why() !== undefined) void reader.cancel().catch(() => {});
-    return events(state, reader, config.providers[provider].apiKey!);
+    return events(state, reader, client.credential);
   }
 
   async function* events(

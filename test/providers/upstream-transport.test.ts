@@ -3,10 +3,11 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { ApiError, noSupplier } from "../../src/errors.ts";
-import type { ChatAdapter, UpstreamCall } from "../../src/providers/adapter.ts";
+import type { UpstreamCall } from "../../src/providers/adapter.ts";
+import type { ProviderClient } from "../../src/providers/provider-client.ts";
 import type { SseEvent } from "../../src/providers/sse.ts";
 import type { ProviderName } from "../../src/catalog/model.ts";
-import { createUpstream } from "../../src/providers/upstream-client.ts";
+import { createTransport } from "../../src/providers/upstream-transport.ts";
 import { ANTHROPIC_VERSION, anthropicOverloaded, startAnthropicServer } from "../fakes/anthropic-server.ts";
 import type { FakeServer } from "../fakes/fake-server.ts";
 import { startGeminiServer } from "../fakes/gemini-server.ts";
@@ -49,25 +50,26 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
   });
 }
 
-/** Just enough of a ChatAdapter for transport tests: headers and mapError. */
-function stubAdapter(provider: ProviderName) {
+/** A provider client on the config's base URL and key whose mapError records what it was given. */
+function stubClient(provider: ProviderName, cfg: Config = config()) {
   const mapped: { status: number; bodyText: string; error: ApiError }[] = [];
-  const unused = () => {
-    throw new Error("not used by the upstream client");
-  };
-  const adapter: ChatAdapter = {
-    headers: (apiKey): Record<string, string> =>
-      provider === "google" ? { "x-goog-api-key": apiKey } : { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION },
-    buildRequest: unused,
-    parseResponse: unused,
-    createStreamTranslator: unused,
+  const { apiKey = "", baseUrl } = cfg.providers[provider];
+  const client: ProviderClient = {
+    name: provider,
+    provider,
+    baseUrl,
+    credential: apiKey,
+    headers: {
+      ...(provider === "google" ? { "x-goog-api-key": apiKey } : { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION }),
+      "content-type": "application/json",
+    },
     mapError(status, bodyText) {
       const error = noSupplier(`${provider} answered HTTP ${status}`, "server_error");
       mapped.push({ status, bodyText, error });
       return error;
     },
   };
-  return { adapter, mapped };
+  return { client, mapped };
 }
 
 const googleCall = (stream: boolean): UpstreamCall => ({
@@ -115,10 +117,10 @@ const chunkFixtures = (provider: ProviderName) =>
 describe("send (non-streaming)", () => {
   for (const provider of ["google", "anthropic"] as const) {
     test(`${provider}: returns the parsed body and sends the exact request`, async () => {
-      const upstream = createUpstream(config());
-      const { adapter } = stubAdapter(provider);
+      const upstream = createTransport(config());
+      const { client } = stubClient(provider);
       const call = callFor(provider, false);
-      const body = await upstream.send(provider, adapter, call, signal());
+      const body = await upstream.send(client, call, signal());
       expect(body).toEqual(fixtureJson(provider, `${provider === "google" ? "google" : "anthropic"}-text.json`));
 
       const server = serverFor(provider);
@@ -137,29 +139,29 @@ describe("send (non-streaming)", () => {
   }
 
   test("scripted fixtures and inline bodies are returned as is", async () => {
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     gemini.enqueue({ fixture: "google-tool-use-usage.json" }, { json: { candidates: [] } });
-    const { adapter } = stubAdapter("google");
-    expect(await upstream.send("google", adapter, googleCall(false), signal())).toEqual(
+    const { client } = stubClient("google");
+    expect(await upstream.send(client, googleCall(false), signal())).toEqual(
       fixtureJson("google", "google-tool-use-usage.json"),
     );
-    expect(await upstream.send("google", adapter, googleCall(false), signal())).toEqual({ candidates: [] });
+    expect(await upstream.send(client, googleCall(false), signal())).toEqual({ candidates: [] });
   });
 
   test("keeps the connection alive between calls", async () => {
-    const upstream = createUpstream(config());
-    const { adapter } = stubAdapter("anthropic");
-    await upstream.send("anthropic", adapter, anthropicCall(false), signal());
-    await upstream.send("anthropic", adapter, anthropicCall(false), signal());
+    const upstream = createTransport(config());
+    const { client } = stubClient("anthropic");
+    await upstream.send(client, anthropicCall(false), signal());
+    await upstream.send(client, anthropicCall(false), signal());
     const [first, second] = anthropic.requests;
     expect(first!.clientPort).toBeDefined();
     expect(second!.clientPort).toBe(first!.clientPort);
   });
 
   test("a 2xx body that is not JSON → 503 no_supplier", async () => {
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     gemini.setNext({ text: "<html>oops</html>" });
-    const error = await rejection(upstream.send("google", stubAdapter("google").adapter, googleCall(false), signal()));
+    const error = await rejection(upstream.send(stubClient("google").client, googleCall(false), signal()));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(503);
     expect((error as ApiError).code).toBe("no_supplier");
@@ -170,17 +172,17 @@ describe("open (streaming) replays every recorded fixture", () => {
   for (const file of chunkFixtures("google")) {
     test(`google ${file}`, async () => {
       gemini.setNext({ fixture: file });
-      const upstream = createUpstream(config());
-      const events = await collect(await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal()));
+      const upstream = createTransport(config());
+      const events = await collect(await upstream.open(stubClient("google").client, googleCall(true), signal()));
       expect(events).toEqual(fixtureChunks("google", file).map((data) => ({ data })));
     });
   }
   for (const file of chunkFixtures("anthropic")) {
     test(`anthropic ${file}`, async () => {
       anthropic.setNext({ fixture: file });
-      const upstream = createUpstream(config());
+      const upstream = createTransport(config());
       const events = await collect(
-        await upstream.open("anthropic", stubAdapter("anthropic").adapter, anthropicCall(true), signal()),
+        await upstream.open(stubClient("anthropic").client, anthropicCall(true), signal()),
       );
       expect(events).toEqual(fixtureChunks("anthropic", file).map((data) => ({ event: JSON.parse(data).type, data })));
     });
@@ -208,16 +210,16 @@ describe("open (streaming) replays every recorded fixture", () => {
   test("the usage-only raw live event keeps its data: prefix exactly once", async () => {
     expect(fixtureText("google", "google-usage-raw-live.chunks.txt").startsWith("data: ")).toBe(true);
     gemini.setNext({ fixture: "google-usage-raw-live.chunks.txt" });
-    const upstream = createUpstream(config());
-    const [event] = await collect(await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal()));
+    const upstream = createTransport(config());
+    const [event] = await collect(await upstream.open(stubClient("google").client, googleCall(true), signal()));
     expect(JSON.parse(event!.data).usageMetadata).toBeDefined();
   });
 
   test("events are delivered one by one while the upstream is still sending", async () => {
     let release!: () => void;
     anthropic.setNext({ pause: { after: 1, until: new Promise<void>((r) => (release = r)) } });
-    const upstream = createUpstream(config({ STREAM_IDLE_TIMEOUT_MS: "2000" }));
-    const events = await upstream.open("anthropic", stubAdapter("anthropic").adapter, anthropicCall(true), signal());
+    const upstream = createTransport(config({ STREAM_IDLE_TIMEOUT_MS: "2000" }));
+    const events = await upstream.open(stubClient("anthropic").client, anthropicCall(true), signal());
     const first = await events.next();
     expect(first.value).toMatchObject({ event: "message_start" });
     expect(anthropic.openStreams).toBe(1);
@@ -228,9 +230,9 @@ describe("open (streaming) replays every recorded fixture", () => {
 
   test("an Anthropic event: error is passed through as a raw event and the stream ends", async () => {
     anthropic.setNext({ errorAfter: 2 });
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     const events = await collect(
-      await upstream.open("anthropic", stubAdapter("anthropic").adapter, anthropicCall(true), signal()),
+      await upstream.open(stubClient("anthropic").client, anthropicCall(true), signal()),
     );
     expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "error"]);
     expect(JSON.parse(events[2]!.data)).toEqual({
@@ -242,8 +244,8 @@ describe("open (streaming) replays every recorded fixture", () => {
   test("the idle clock runs only while waiting on upstream, and restarts per event (paced stream, slow consumer)", async () => {
     // Paced just under the idle timeout, with a consumer slower than the timeout.
     gemini.setNext({ fixture: "google-stream-no-args-tool-call.chunks.txt", eventDelayMs: IDLE_MS / 5 });
-    const upstream = createUpstream(config());
-    const events = await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal());
+    const upstream = createTransport(config());
+    const events = await upstream.open(stubClient("google").client, googleCall(true), signal());
     let count = 0;
     for await (const _ of events) {
       if (count++ === 0) await Bun.sleep(IDLE_MS * 1.5);
@@ -253,12 +255,17 @@ describe("open (streaming) replays every recorded fixture", () => {
 });
 
 /** Both a non-streaming and a streaming call fail with 503 no_supplier and `message`; returns the two errors. */
-async function expectNoSupplier(upstream: ReturnType<typeof createUpstream>, provider: "google" | "anthropic", message: string) {
-  const { adapter } = stubAdapter(provider);
+async function expectNoSupplier(
+  upstream: ReturnType<typeof createTransport>,
+  provider: "google" | "anthropic",
+  message: string,
+  cfg: Config,
+) {
+  const { client } = stubClient(provider, cfg);
   const errors: ApiError[] = [];
   for (const attempt of [
-    upstream.send(provider, adapter, callFor(provider, false), signal()),
-    upstream.open(provider, adapter, callFor(provider, true), signal()),
+    upstream.send(client, callFor(provider, false), signal()),
+    upstream.open(client, callFor(provider, true), signal()),
   ]) {
     const error = await rejection(attempt);
     expect(error).toBeInstanceOf(ApiError);
@@ -271,33 +278,15 @@ async function expectNoSupplier(upstream: ReturnType<typeof createUpstream>, pro
 }
 
 describe("failures", () => {
-  for (const provider of ["google", "anthropic"] as const) {
-    test(`${provider}: no API key → 503 no_supplier before any I/O`, async () => {
-      let fetched = 0;
-      const upstream = createUpstream(
-        config(provider === "google" ? { GOOGLE_API_KEY: undefined } : { ANTHROPIC_API_KEY: "" }),
-        {
-          fetch: (async () => {
-            fetched++;
-            throw new Error("no I/O expected");
-          }) as unknown as typeof fetch,
-        },
-      );
-      await expectNoSupplier(upstream, provider, `no supplier is configured for provider "${provider}"`);
-      expect(fetched).toBe(0);
-      expect(serverFor(provider).requests).toHaveLength(0);
-    });
-  }
-
   test("no response headers within the deadline → 504 upstream_timeout, upstream aborted", async () => {
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     for (const stream of [false, true]) {
       gemini.setNext({ delayMs: 2000 });
       const started = performance.now();
       const error = await rejection(
         stream
-          ? upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal())
-          : upstream.send("google", stubAdapter("google").adapter, googleCall(false), signal()),
+          ? upstream.open(stubClient("google").client, googleCall(true), signal())
+          : upstream.send(stubClient("google").client, googleCall(false), signal()),
       );
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(ApiError);
@@ -314,9 +303,9 @@ describe("failures", () => {
   test("non-streaming: a body that does not finish within the deadline → 504", async () => {
     // Headers come at once, then the body stalls.
     anthropic.setNext({ rawChunks: ['{"partial":'], stallAfter: 1, headers: { "content-type": "application/json" } });
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     const error = await rejection(
-      upstream.send("anthropic", stubAdapter("anthropic").adapter, anthropicCall(false), signal()),
+      upstream.send(stubClient("anthropic").client, anthropicCall(false), signal()),
     );
     expect((error as ApiError).status).toBe(504);
     expect((error as ApiError).message).toBe(`anthropic did not respond within ${TIMEOUT_MS} ms`);
@@ -327,19 +316,18 @@ describe("failures", () => {
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
     const port = String(closed.port);
     await closed.stop(true);
-    const upstream = createUpstream(
-      config({ GOOGLE_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
-    );
+    const cfg = config({ GOOGLE_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
+    const upstream = createTransport(cfg);
     for (const provider of ["google", "anthropic"] as const) {
-      for (const error of await expectNoSupplier(upstream, provider, `${provider} could not be reached`)) {
+      for (const error of await expectNoSupplier(upstream, provider, `${provider} could not be reached`, cfg)) {
         expectNoLeak(error, port, gemini.apiKey, anthropic.apiKey);
       }
     }
   });
 
   test("DNS failure → 503 no_supplier without the host name", async () => {
-    const upstream = createUpstream(config({ GOOGLE_BASE_URL: "http://no-such-host.invalid" }));
-    const error = await rejection(upstream.send("google", stubAdapter("google").adapter, googleCall(false), signal()));
+    const cfg = config({ GOOGLE_BASE_URL: "http://no-such-host.invalid" });
+    const error = await rejection(createTransport(cfg).send(stubClient("google", cfg).client, googleCall(false), signal()));
     expect((error as ApiError).code).toBe("no_supplier");
     expectNoLeak(error, "no-such-host", gemini.apiKey);
   });
@@ -367,12 +355,12 @@ describe("failures", () => {
       for (const stream of [false, true]) {
         test(`${provider} ${name} (${stream ? "streaming" : "non-streaming"})`, async () => {
           serverFor(provider).setNext(script);
-          const upstream = createUpstream(config());
-          const { adapter, mapped } = stubAdapter(provider);
+          const upstream = createTransport(config());
+          const { client, mapped } = stubClient(provider);
           const error = await rejection(
             stream
-              ? upstream.open(provider, adapter, callFor(provider, true), signal())
-              : upstream.send(provider, adapter, callFor(provider, false), signal()),
+              ? upstream.open(client, callFor(provider, true), signal())
+              : upstream.send(client, callFor(provider, false), signal()),
           );
           expect(mapped).toHaveLength(1);
           expect(mapped[0]!.status).toBe(status);
@@ -385,13 +373,14 @@ describe("failures", () => {
     }
 
     test("a wrong API key reaches mapError with the provider's auth error", async () => {
-      const upstream = createUpstream(config({ GOOGLE_API_KEY: "wrong", ANTHROPIC_API_KEY: "wrong" }));
-      const g = stubAdapter("google");
-      await rejection(upstream.send("google", g.adapter, googleCall(false), signal()));
+      const cfg = config({ GOOGLE_API_KEY: "wrong", ANTHROPIC_API_KEY: "wrong" });
+      const upstream = createTransport(cfg);
+      const g = stubClient("google", cfg);
+      await rejection(upstream.send(g.client, googleCall(false), signal()));
       expect(g.mapped[0]!.status).toBe(400);
       expect(JSON.parse(g.mapped[0]!.bodyText).error.details[0].reason).toBe("API_KEY_INVALID");
-      const a = stubAdapter("anthropic");
-      await rejection(upstream.send("anthropic", a.adapter, anthropicCall(false), signal()));
+      const a = stubClient("anthropic", cfg);
+      await rejection(upstream.send(a.client, anthropicCall(false), signal()));
       expect(a.mapped[0]!.status).toBe(401);
       expect(JSON.parse(a.mapped[0]!.bodyText).error.type).toBe("authentication_error");
     });
@@ -399,8 +388,8 @@ describe("failures", () => {
 
   test("a stall mid-stream → streamError after the idle timeout, upstream aborted", async () => {
     gemini.setNext({ stallAfter: 1 });
-    const upstream = createUpstream(config());
-    const events = await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal());
+    const upstream = createTransport(config());
+    const events = await upstream.open(stubClient("google").client, googleCall(true), signal());
     expect((await events.next()).done).toBe(false);
     const started = performance.now();
     const error = await rejection(events.next());
@@ -419,8 +408,8 @@ describe("failures", () => {
     const event = `data: ${fixtureChunks("google", "google-text.chunks.txt")[0]}`;
     const pieces = Array.from({ length: 10 }, (_, i) => event.slice((i * event.length) / 10, ((i + 1) * event.length) / 10));
     gemini.setNext({ rawChunks: ["data: {}\r\n\r\n", ...pieces, "\r\n\r\n"], eventDelayMs: IDLE_MS / 5 });
-    const upstream = createUpstream(config());
-    const events = await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal());
+    const upstream = createTransport(config());
+    const events = await upstream.open(stubClient("google").client, googleCall(true), signal());
     expect((await events.next()).value).toEqual({ data: "{}" });
     const error = await rejection(events.next());
     expect((error as ApiError).message).toBe(`upstream stream stalled for ${IDLE_MS} ms`);
@@ -430,8 +419,8 @@ describe("failures", () => {
   for (const provider of ["google", "anthropic"] as const) {
     test(`${provider}: a connection reset mid-stream → streamError`, async () => {
       serverFor(provider).setNext({ resetAfter: 2 });
-      const upstream = createUpstream(config());
-      const events = await upstream.open(provider, stubAdapter(provider).adapter, callFor(provider, true), signal());
+      const upstream = createTransport(config());
+      const events = await upstream.open(stubClient(provider).client, callFor(provider, true), signal());
       const seen: SseEvent[] = [];
       const error = await rejection(
         (async () => {
@@ -450,9 +439,9 @@ describe("failures", () => {
 describe("client abort", () => {
   test("mid-stream: the generator just ends and the upstream sees the disconnect at once", async () => {
     anthropic.setNext({ stallAfter: 2 });
-    const upstream = createUpstream(config({ STREAM_IDLE_TIMEOUT_MS: "5000" }));
+    const upstream = createTransport(config({ STREAM_IDLE_TIMEOUT_MS: "5000" }));
     const client = new AbortController();
-    const events = await upstream.open("anthropic", stubAdapter("anthropic").adapter, anthropicCall(true), client.signal);
+    const events = await upstream.open(stubClient("anthropic").client, anthropicCall(true), client.signal);
     await events.next();
     await events.next();
     const pending = events.next(); // waiting on the stalled upstream
@@ -466,9 +455,9 @@ describe("client abort", () => {
 
   test("before the first next(): aborting still releases the upstream stream", async () => {
     gemini.setNext({ stallAfter: 1 });
-    const upstream = createUpstream(config({ STREAM_IDLE_TIMEOUT_MS: "5000" }));
+    const upstream = createTransport(config({ STREAM_IDLE_TIMEOUT_MS: "5000" }));
     const client = new AbortController();
-    const events = await upstream.open("google", stubAdapter("google").adapter, googleCall(true), client.signal);
+    const events = await upstream.open(stubClient("google").client, googleCall(true), client.signal);
     client.abort();
     await gemini.waitForDisconnect(1, 200);
     expect(await events.next()).toEqual({ done: true, value: undefined });
@@ -476,19 +465,19 @@ describe("client abort", () => {
 
   test("the consumer stopping early (break) cancels the upstream", async () => {
     gemini.setNext({ fixture: "google-stream-no-args-tool-call.chunks.txt", eventDelayMs: 10 });
-    const upstream = createUpstream(config());
-    for await (const _ of await upstream.open("google", stubAdapter("google").adapter, googleCall(true), signal())) break;
+    const upstream = createTransport(config());
+    for await (const _ of await upstream.open(stubClient("google").client, googleCall(true), signal())) break;
     await gemini.waitForDisconnect(1, 200);
   });
 
   test("while waiting for headers: rejects with the abort reason (not an ApiError), upstream aborted", async () => {
-    const upstream = createUpstream(config({ UPSTREAM_TIMEOUT_MS: "5000" }));
+    const upstream = createTransport(config({ UPSTREAM_TIMEOUT_MS: "5000" }));
     for (const stream of [false, true]) {
       anthropic.setNext({ delayMs: 2000 });
       const client = new AbortController();
       const attempt = stream
-        ? upstream.open("anthropic", stubAdapter("anthropic").adapter, anthropicCall(true), client.signal)
-        : upstream.send("anthropic", stubAdapter("anthropic").adapter, anthropicCall(false), client.signal);
+        ? upstream.open(stubClient("anthropic").client, anthropicCall(true), client.signal)
+        : upstream.send(stubClient("anthropic").client, anthropicCall(false), client.signal);
       setTimeout(() => client.abort(), 20);
       const started = performance.now();
       const error = await rejection(attempt);
@@ -500,10 +489,10 @@ describe("client abort", () => {
   });
 
   test("an already-aborted signal sends nothing", async () => {
-    const upstream = createUpstream(config());
+    const upstream = createTransport(config());
     const client = new AbortController();
     client.abort();
-    const error = await rejection(upstream.send("google", stubAdapter("google").adapter, googleCall(false), client.signal));
+    const error = await rejection(upstream.send(stubClient("google").client, googleCall(false), client.signal));
     expect(error).not.toBeInstanceOf(ApiError);
     expect(gemini.requests).toHaveLength(0);
   });

@@ -1,0 +1,183 @@
+import type { CatalogModel } from "../catalog/model.ts";
+import { invalidRequest } from "../errors.ts";
+import type { ChatCompletionRequest, ChatMessage, ContentPart, ToolCall, ToolChoice } from "../openai/chat-request.ts";
+import type {
+  CallMessage,
+  CallOptions,
+  CallToolChoice,
+  ImagePart,
+  ReasoningOptions,
+  ResponseFormat,
+  TextPart,
+  ToolCallPart,
+} from "./call-options.ts";
+
+const badMessage = (message: string) => invalidRequest(message, "messages");
+
+/**
+ * A Chat Completions request as provider-neutral call options: every alias
+ * resolved, every default applied and every rule both providers share
+ * checked here, once (null counts as absent throughout).
+ */
+export function callOptionsFromChat(req: ChatCompletionRequest, model: CatalogModel): CallOptions {
+  const tools = (req.tools ?? []).map(({ function: fn }) => ({
+    name: fn.name,
+    ...(fn.description != null && { description: fn.description }),
+    ...(fn.parameters != null && { parameters: fn.parameters }),
+  }));
+  return {
+    model,
+    messages: convertMessages(req.messages),
+    tools,
+    toolChoice: toolChoice(req.tool_choice ?? undefined, tools),
+    parallelToolCalls: req.parallel_tool_calls ?? undefined,
+    maxOutputTokens: req.max_completion_tokens ?? req.max_tokens ?? undefined,
+    stopSequences: [req.stop ?? []].flat().filter((sequence) => sequence !== ""),
+    reasoning: reasoning(req),
+    responseFormat: responseFormat(req.response_format),
+    choices: req.n ?? 1,
+    temperature: req.temperature ?? undefined,
+    topP: req.top_p ?? undefined,
+    seed: req.seed ?? undefined,
+    presencePenalty: req.presence_penalty ?? undefined,
+    frequencyPenalty: req.frequency_penalty ?? undefined,
+    user: req.user ?? undefined,
+    stream: req.stream === true,
+    features: {
+      logprobs: req.logprobs ? "logprobs" : req.top_logprobs ? "top_logprobs" : undefined,
+      logitBias: req.logit_bias && Object.keys(req.logit_bias).length > 0 ? "logit_bias" : undefined,
+    },
+  };
+}
+
+function toolChoice(choice: ToolChoice | undefined, tools: { name: string }[]): CallToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  const mapped: CallToolChoice = typeof choice === "string" ? { type: choice } : { type: "tool", name: choice.function.name };
+  // "auto" and "none" without tools are harmless; demanding a call when no tool exists cannot be served.
+  if (tools.length === 0 && (mapped.type === "required" || mapped.type === "tool")) {
+    throw invalidRequest("tool_choice asks for a tool call, but the request has no tools", "tool_choice");
+  }
+  if (mapped.type === "tool" && !tools.some((tool) => tool.name === mapped.name)) {
+    throw invalidRequest(`tool_choice names function "${mapped.name}", which is not in tools`, "tool_choice");
+  }
+  return mapped;
+}
+
+function reasoning(req: ChatCompletionRequest): ReasoningOptions {
+  const reasoning = req.reasoning ?? undefined;
+  const disabled = reasoning?.enabled === false;
+  return {
+    requested: reasoning !== undefined || req.reasoning_effort != null,
+    effort: disabled ? "none" : (reasoning?.effort ?? req.reasoning_effort ?? (reasoning?.enabled ? "medium" : undefined)),
+    budgetTokens: disabled ? undefined : (reasoning?.max_tokens ?? undefined),
+    exclude: reasoning?.exclude === true,
+  };
+}
+
+function responseFormat(format: ChatCompletionRequest["response_format"]): ResponseFormat {
+  switch (format?.type) {
+    case "json_object":
+      return { type: "json_object" };
+    case "json_schema":
+      return { type: "json_schema", name: format.json_schema?.name ?? "response", schema: format.json_schema?.schema };
+    default:
+      return { type: "text" };
+  }
+}
+
+function convertMessages(messages: readonly ChatMessage[]): CallMessage[] {
+  // Tool results carry only the call id; some providers need the function's name.
+  const toolNames = new Map<string, string>();
+  return messages.map((message): CallMessage => {
+    switch (message.role) {
+      case "system":
+      case "developer":
+        return { role: "system", content: textParts(message) };
+      case "user":
+        return { role: "user", content: contentParts(message) };
+      case "assistant": {
+        const toolCalls = (message.tool_calls ?? []).map(toolCallPart);
+        for (const call of toolCalls) toolNames.set(call.id, call.name);
+        return { role: "assistant", content: textParts(message), toolCalls, reasoning: message.reasoning_details ?? [] };
+      }
+      case "tool": {
+        const id = message.tool_call_id;
+        if (id == null) throw badMessage("tool messages need a tool_call_id");
+        return { role: "tool", toolCallId: id, toolName: toolNames.get(id), content: contentParts(message) };
+      }
+    }
+  });
+}
+
+/** Content of roles that take only text: system, developer, assistant (whose refusal parts are text too). */
+function textParts(message: ChatMessage): TextPart[] {
+  return partsOf(message).map((part) => {
+    if (part.type === "text") return textPart(part);
+    const refusal = (part as { refusal?: unknown }).refusal;
+    if (part.type === "refusal" && message.role === "assistant" && typeof refusal === "string") {
+      return { type: "text", text: refusal };
+    }
+    throw unsupportedPart(part, message.role);
+  });
+}
+
+/** Content of roles that take text and images: user, tool. */
+function contentParts(message: ChatMessage): (TextPart | ImagePart)[] {
+  return partsOf(message).map((part) => {
+    if (part.type === "text") return textPart(part);
+    if (part.type === "image_url") return imagePart(part);
+    throw unsupportedPart(part, message.role);
+  });
+}
+
+function partsOf(message: ChatMessage): ContentPart[] {
+  const { content } = message;
+  if (content == null) return [];
+  return typeof content === "string" ? [{ type: "text", text: content }] : content;
+}
+
+const unsupportedPart = (part: ContentPart, role: ChatMessage["role"]) =>
+  badMessage(`content part type "${part.type}" is not supported in ${role} messages`);
+
+function textPart(part: ContentPart): TextPart {
+  if (typeof part.text !== "string") throw badMessage('a "text" content part needs a string "text" field');
+  return part.cache_control ? { type: "text", text: part.text, cacheControl: part.cache_control } : { type: "text", text: part.text };
+}
+
+function imagePart(part: ContentPart): ImagePart {
+  const url = part.image_url?.url;
+  if (url === undefined) throw badMessage('an "image_url" content part needs image_url.url');
+  const image: ImagePart = { type: "image", source: imageSource(url) };
+  if (part.cache_control) image.cacheControl = part.cache_control;
+  return image;
+}
+
+/** `data:<mime>[;<param>...];base64,<data>` or an http(s) URL. */
+function imageSource(url: string): ImagePart["source"] {
+  if (/^https?:\/\//i.test(url)) return { kind: "url", url };
+  const comma = url.indexOf(",");
+  if (url.startsWith("data:") && comma > 0) {
+    const [mimeType, ...params] = url.slice(5, comma).split(";");
+    if (mimeType && params.includes("base64")) return { kind: "data", mimeType, data: url.slice(comma + 1) };
+  }
+  throw badMessage("image_url.url must be an http(s) URL or a base64 data URI (data:<mime>;base64,<data>)");
+}
+
+function toolCallPart(call: ToolCall): ToolCallPart {
+  return { id: call.id, name: call.function.name, arguments: parseArguments(call) };
+}
+
+function parseArguments(call: ToolCall): Record<string, unknown> {
+  // Some clients send "" for a call without arguments.
+  if (call.function.arguments.trim() === "") return {};
+  let args: unknown;
+  try {
+    args = JSON.parse(call.function.arguments);
+  } catch {
+    throw badMessage(`tool call "${call.id}" has arguments that are not valid JSON`);
+  }
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    throw badMessage(`tool call "${call.id}" arguments must be a JSON object`);
+  }
+  return args as Record<string, unknown>;
+}

@@ -1,0 +1,66 @@
+import { formatUsd } from "../billing/money.ts";
+import { boundedSseBody } from "./bounded-stream.ts";
+import type { RequestContext } from "./request-context.ts";
+
+/** A billed JSON reply, as a service returns it. */
+export interface BilledJson<T> {
+  body: T;
+  /** Nano-USD. */
+  cost: bigint;
+  upstreamMs: number;
+  /** The supplier that served it. */
+  supplier: string;
+}
+
+/** A streamed reply, as a service returns it: SSE frames, each written as soon as it is produced. */
+export interface EventStream {
+  frames: AsyncIterable<string>;
+  /** Until the provider accepted the call. */
+  upstreamMs: number;
+  supplier: string;
+}
+
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
+
+/**
+ * The one place service results become HTTP responses: the JSON body, the
+ * exact cost as `x-opentoken-cost-usd`, and `Server-Timing` with the
+ * gateway's and the provider's shares.
+ */
+export function billedJsonResponse<T>(reply: BilledJson<T>, ctx: RequestContext): Response {
+  return new Response(JSON.stringify(reply.body), {
+    headers: {
+      "content-type": "application/json",
+      "x-opentoken-cost-usd": formatUsd(reply.cost),
+      "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),
+    },
+  });
+}
+
+export interface StreamLimits {
+  /** A client that takes nothing for this long while frames wait is cut (billed like an abandoned stream). */
+  writeTimeoutMs: number;
+}
+
+/**
+ * An event-stream response with backpressure: the next frame is pulled only
+ * while little waits for the client (bounded-stream.ts), and a client that
+ * stops reading is cut after the write timeout.
+ */
+export function eventStreamResponse(reply: EventStream, ctx: RequestContext, limits: StreamLimits): Response {
+  const body = boundedSseBody(reply.frames, {
+    writeTimeoutMs: limits.writeTimeoutMs,
+    signal: ctx.signal,
+    closeConnection: ctx.closeConnection,
+  });
+  return new Response(body, { headers: { ...SSE_HEADERS, "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs) } });
+}
+
+/**
+ * `Server-Timing`: the gateway's own share of a request and the upstream's,
+ * in milliseconds, so anyone can see what the gateway adds.
+ */
+function serverTiming(startedAt: number, upstreamMs: number): string {
+  const totalMs = performance.now() - startedAt;
+  return `gateway;dur=${(totalMs - upstreamMs).toFixed(3)}, upstream;dur=${upstreamMs.toFixed(3)}`;
+}
