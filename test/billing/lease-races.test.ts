@@ -86,9 +86,9 @@ test("a hold that expired (and was swept) while its process was paused is not re
   // its hold expires and another process's sweeper deletes it.
   await db.execute(sql`update credit_holds set expires_at = now() - interval '2 minutes' where id = ${lease.id}`);
   await sweepExpiredHolds(db);
-  lease.validUntil = Date.now() - 1; // local time moved on too
+  lease.grant(Date.now() - 1); // local time moved on too
   // On resume the maintenance timer fires first and "renews" the hold: the UPDATE matches no row.
-  await (billing as any).maintain();
+  await (billing as any).maintenance.run();
 
   // The database holds nothing for this process any more...
   expect(await openHolds(db, workspace.id)).toBe(0n);
