@@ -18,7 +18,12 @@ export interface Config {
   maxBodyBytes: number;
   /** How long an idle client connection stays open (keep-alive, a stalled upload); Bun allows at most 255. */
   httpIdleTimeoutSeconds: number;
+  /** Per attempt: a provider's response headers (and a whole non-streaming reply) within this, or the next supplier. */
   upstreamTimeoutMs: number;
+  /** Attempts per request, over the model's suppliers (failover before the first byte). */
+  upstreamMaxAttempts: number;
+  /** Every attempt of a request must be done by this long after it began. */
+  upstreamDeadlineMs: number;
   streamIdleTimeoutMs: number;
   /** A streaming client that takes nothing for this long while frames wait is cut. */
   streamWriteTimeoutMs: number;
@@ -26,10 +31,13 @@ export interface Config {
   leaseTtlSeconds: number;
   /** How long finished requests wait to be written to the ledger together. */
   settleIntervalMs: number;
+  /** The default suppliers' base URLs (their keys are GOOGLE_API_KEY / ANTHROPIC_API_KEY in `environment`). */
   providers: {
-    google: { apiKey: string | undefined; baseUrl: string };
-    anthropic: { apiKey: string | undefined; baseUrl: string };
+    google: { baseUrl: string };
+    anthropic: { baseUrl: string };
   };
+  /** The environment the settings came from: suppliers' credentials are looked up in it by name. */
+  environment: Readonly<Env>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,19 +68,16 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", 20 * 1024 * 1024),
     httpIdleTimeoutSeconds: Math.min(255, positiveInt(env, "HTTP_IDLE_TIMEOUT_SECONDS", 30)),
     upstreamTimeoutMs: positiveInt(env, "UPSTREAM_TIMEOUT_MS", 120_000),
+    upstreamMaxAttempts: positiveInt(env, "UPSTREAM_MAX_ATTEMPTS", 3),
+    upstreamDeadlineMs: positiveInt(env, "UPSTREAM_DEADLINE_MS", 300_000),
     streamIdleTimeoutMs: positiveInt(env, "STREAM_IDLE_TIMEOUT_MS", 60_000),
     streamWriteTimeoutMs: positiveInt(env, "STREAM_WRITE_TIMEOUT_MS", 30_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
     settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
     providers: {
-      google: {
-        apiKey: nonEmpty(env.GOOGLE_API_KEY),
-        baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com"),
-      },
-      anthropic: {
-        apiKey: nonEmpty(env.ANTHROPIC_API_KEY),
-        baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com"),
-      },
+      google: { baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com") },
+      anthropic: { baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com") },
     },
+    environment: env,
   };
 }

@@ -7,9 +7,9 @@ import type { DatabaseHandle } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
 import type { CallDeps } from "./calls/call-deps.ts";
 import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
-import { defaultSuppliers } from "./providers/default-suppliers.ts";
 import { GoogleChatAdapter } from "./providers/google/index.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
+import { SupplierRegistry } from "./routing/supplier-registry.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
 import { UserError } from "./errors.ts";
 import type { Database } from "./db/client.ts";
@@ -26,9 +26,12 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const billing = new LeaseBilling(database.db, config);
   const transport = createTransport(config);
+  const suppliers = new SupplierRegistry(database.db, config);
+  await suppliers.load();
   const calls: CallDeps = {
     adapters: { google: new GoogleChatAdapter(transport), anthropic: anthropicChatAdapter },
-    suppliers: defaultSuppliers(config),
+    suppliers,
+    routing: { maxAttempts: config.upstreamMaxAttempts, deadlineMs: config.upstreamDeadlineMs },
     transport,
     billing,
   };
@@ -39,9 +42,11 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     catalog,
     authenticator,
     billing,
+    suppliers,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
+      suppliers.start(config.catalogRefreshSeconds);
       authenticator.start();
       billing.start();
       try {
@@ -57,6 +62,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     async stop() {
       await app.stop();
       catalog.stop();
+      suppliers.stop();
       await authenticator.stop();
       await billing.stop();
     },

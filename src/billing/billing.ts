@@ -18,6 +18,14 @@ export interface AdmissionRequest {
   worstCase: WorstCase;
 }
 
+/** How a settled request was served. */
+export interface SettleDetails {
+  /** Some token counts are the gateway's estimate (a stream cut short), not the provider's. */
+  estimated: boolean;
+  /** The supplier that served it, recorded with its usage. */
+  supplier: string;
+}
+
 /**
  * One admitted request's hold on credit. Exactly one of settle/release takes
  * effect (the first call); later calls are no-ops, so every terminal path may
@@ -29,7 +37,7 @@ export interface Reservation {
    * shortly after) and frees the rest of the hold. Returns the cost in nano-USD,
    * priced at the catalog prices in force at admission.
    */
-  settle(usage: TokenUsage, estimated: boolean): bigint;
+  settle(usage: TokenUsage, details: SettleDetails): bigint;
   /** Frees the hold without billing: nothing was consumed. */
   release(): void;
 }

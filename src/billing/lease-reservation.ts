@@ -1,5 +1,5 @@
 import type { TokenUsage } from "../providers/types.ts";
-import type { AdmissionRequest, Reservation } from "./billing.ts";
+import type { AdmissionRequest, Reservation, SettleDetails } from "./billing.ts";
 import { costOf } from "./cost.ts";
 import type { Lease } from "./lease.ts";
 import { periodStart } from "./limit-period.ts";
@@ -28,7 +28,7 @@ export class LeaseReservation implements Reservation {
     this.periodStart = periodStart(request.principal.limitReset, new Date());
   }
 
-  settle(usage: TokenUsage, estimated: boolean): bigint {
+  settle(usage: TokenUsage, { estimated, supplier }: SettleDetails): bigint {
     if (this.done) return this.cost;
     let cost: bigint;
     try {
@@ -57,6 +57,7 @@ export class LeaseReservation implements Reservation {
       usage,
       cost,
       estimated,
+      supplier,
       holdId: lease.id,
       holdUsed: used,
       periodStart: this.periodStart,

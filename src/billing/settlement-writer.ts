@@ -12,6 +12,7 @@ export interface Settlement {
   usage: TokenUsage;
   cost: bigint;
   estimated: boolean;
+  supplier: string;
   /** The hold the request was admitted against, and how much of it the cost used up. */
   holdId: string;
   holdUsed: bigint;
@@ -46,6 +47,7 @@ export async function writeSettlements(db: Database, batch: Settlement[]) {
     // bigint amounts travel as JSON strings; jsonb_to_recordset casts them exactly.
     cost_nano: s.cost.toString(),
     estimated: s.estimated,
+    supplier: s.supplier,
     hold_id: s.holdId,
     hold_used: s.holdUsed.toString(),
     period_start: s.periodStart.toISOString(),
@@ -63,12 +65,12 @@ export async function writeSettlements(db: Database, batch: Settlement[]) {
           select * from jsonb_to_recordset(${json}::jsonb) as b(
             request_id text, workspace_id text, api_key_id text, model_id text,
             prompt_tokens int, completion_tokens int, cached_tokens int, cache_write_tokens int, reasoning_tokens int,
-            cost_nano bigint, estimated boolean, hold_id text, hold_used bigint, period_start timestamptz)
+            cost_nano bigint, estimated boolean, supplier text, hold_id text, hold_used bigint, period_start timestamptz)
         ), inserted as (
           insert into usage_records (request_id, workspace_id, api_key_id, model_id, prompt_tokens, completion_tokens,
-                                     cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated)
+                                     cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated, supplier)
           select request_id, workspace_id, api_key_id, model_id, prompt_tokens, completion_tokens,
-                 cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated
+                 cached_tokens, cache_write_tokens, reasoning_tokens, cost_nano, estimated, supplier
           from batch
           on conflict (request_id) do nothing
           returning request_id

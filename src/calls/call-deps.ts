@@ -1,20 +1,17 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Billing } from "../billing/billing.ts";
-import type { CatalogModel, ProviderName } from "../catalog/model.ts";
+import type { ProviderName } from "../catalog/model.ts";
 import type { ChatAdapter } from "../providers/adapter.ts";
-import type { ProviderClient } from "../providers/provider-client.ts";
 import type { UpstreamTransport } from "../providers/upstream-transport.ts";
-
-/** Which account serves a model's calls. */
-export interface Suppliers {
-  /** Throws the spec's 503 no_supplier when none can. */
-  clientFor(model: CatalogModel): ProviderClient;
-}
+import type { CandidateSource, FailoverOptions } from "../routing/failover.ts";
 
 /** What running a provider-neutral call needs, wired once (gateway.ts). */
 export interface CallDeps {
   adapters: Record<ProviderName, ChatAdapter>;
-  suppliers: Suppliers;
+  /** The suppliers serving each model (routing/supplier-registry.ts). */
+  suppliers: CandidateSource;
+  /** UPSTREAM_MAX_ATTEMPTS and UPSTREAM_DEADLINE_MS. */
+  routing: { maxAttempts: number; deadlineMs: number };
   transport: UpstreamTransport;
   billing: Billing;
 }
@@ -27,4 +24,15 @@ export interface CallContext {
   bodyBytes: number;
   /** The client's signal: a disconnect aborts the upstream call. */
   signal: AbortSignal;
+}
+
+/** Failover settings for one request: its deadline runs from now. */
+export function failoverOptions(deps: Pick<CallDeps, "routing">, ctx: CallContext): FailoverOptions {
+  return {
+    requestId: ctx.requestId,
+    signal: ctx.signal,
+    maxAttempts: deps.routing.maxAttempts,
+    deadline: Date.now() + deps.routing.deadlineMs,
+    log: (line) => console.warn(line),
+  };
 }

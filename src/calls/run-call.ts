@@ -2,17 +2,23 @@ import { callWorstCase } from "../billing/estimate.ts";
 import type { Reservation } from "../billing/billing.ts";
 import type { ChatAdapter, ChatCall } from "../providers/adapter.ts";
 import type { ChatResult } from "../providers/types.ts";
-import type { CallContext, CallDeps } from "./call-deps.ts";
+import { withFailover } from "../routing/failover.ts";
+import { type CallContext, type CallDeps, failoverOptions } from "./call-deps.ts";
 import type { CallOptions } from "./call-options.ts";
 import { checkSupport } from "./check-support.ts";
 
+/** Who served a call, after how many attempts (failover). */
+export interface ServedBy {
+  supplier: string;
+  attempts: number;
+}
+
 /** A call that was served: what came back, what it cost, who served it. */
-export interface CallOutcome {
+export interface CallOutcome extends ServedBy {
   result: ChatResult;
   /** Nano-USD, as settled. */
   cost: bigint;
   upstreamMs: number;
-  supplier: string;
 }
 
 /** Checked, translated and admitted: everything before the upstream is contacted. */
@@ -36,21 +42,25 @@ export async function admitCall(deps: CallDeps, options: CallOptions, ctx: CallC
 }
 
 /**
- * A non-streaming call, billed at the provider's reported usage. A call that
- * fails or is abandoned before a reply arrives is not billed: no usage is
- * known for it.
+ * A non-streaming call, billed once at the provider's reported usage, at the
+ * supplier that served it; failed attempts bill nothing. A call that fails
+ * or is abandoned before a reply arrives is not billed: no usage is known.
  */
 export async function runCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<CallOutcome> {
   const { adapter, call, reservation } = await admitCall(deps, options, ctx);
   try {
-    const client = deps.suppliers.clientFor(options.model);
-    const prepared = adapter.prepare ? await adapter.prepare(call, client, ctx.signal) : call;
-    const upstreamStart = performance.now();
-    const reply = await deps.transport.send(client, prepared, ctx.signal);
-    const upstreamMs = performance.now() - upstreamStart;
-    const result = adapter.parseResponse(reply, prepared);
-    const cost = reservation.settle(result.usage, false);
-    return { result, cost, upstreamMs, supplier: client.name };
+    const served = await withFailover(deps.suppliers, options.model, failoverOptions(deps, ctx), async ({ client }, deadline) => {
+      const prepared = adapter.prepare ? await adapter.prepare(call, client, ctx.signal) : call;
+      const upstreamStart = performance.now();
+      const reply = await deps.transport.send(client, prepared, ctx.signal, deadline);
+      const upstreamMs = performance.now() - upstreamStart;
+      // Inside the attempt: a malformed reply is the supplier failing, and the next one is tried.
+      return { value: { result: adapter.parseResponse(reply, prepared), upstreamMs }, ttfbMs: upstreamMs };
+    });
+    const supplier = served.supplier.config.name;
+    const { result, upstreamMs } = served.value;
+    const cost = reservation.settle(result.usage, { estimated: false, supplier });
+    return { result, cost, upstreamMs, supplier, attempts: served.attempts };
   } finally {
     reservation.release();
   }

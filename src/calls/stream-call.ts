@@ -1,11 +1,13 @@
 import { usageSoFar } from "../billing/estimate.ts";
 import { StreamMeter } from "../billing/stream-meter.ts";
-import type { ChatCall } from "../providers/adapter.ts";
+import { ApiError, clientClosed } from "../errors.ts";
+import type { ChatCall, StreamTranslator } from "../providers/adapter.ts";
 import type { StreamEvent, TokenUsage } from "../providers/types.ts";
 import type { SseEvent } from "../providers/upstream-transport.ts";
-import type { CallContext, CallDeps } from "./call-deps.ts";
+import { withFailover } from "../routing/failover.ts";
+import { type CallContext, type CallDeps, failoverOptions } from "./call-deps.ts";
 import type { CallOptions } from "./call-options.ts";
-import { admitCall } from "./run-call.ts";
+import { admitCall, type ServedBy } from "./run-call.ts";
 
 /**
  * What a call's stream yields: the translated provider events, then, when
@@ -14,7 +16,7 @@ import { admitCall } from "./run-call.ts";
  */
 export type CallStreamEvent = StreamEvent | { type: "billed"; usage: TokenUsage | undefined; cost: bigint };
 
-export interface CallStream {
+export interface CallStream extends ServedBy {
   /**
    * Throws an ApiError when the provider fails mid-stream, and just ends when
    * the client's signal aborts. Ending it early (return()) cancels the
@@ -22,38 +24,57 @@ export interface CallStream {
    * known when it stopped (estimate.ts), on every path.
    */
   events: AsyncGenerator<CallStreamEvent, void, undefined>;
-  /** Until the provider accepted the call (its response headers). */
+  /** Until the provider's first event. */
   upstreamMs: number;
-  supplier: string;
+}
+
+/** An upstream stream that has produced its first events: from here on, failures go to the client. */
+interface OpenedStream {
+  raw: AsyncGenerator<SseEvent, void, undefined>;
+  translator: StreamTranslator;
+  prepared: ChatCall;
+  first: StreamEvent[];
+  /** The upstream stream already ended (within its first read). */
+  ended: boolean;
 }
 
 /**
- * A streaming call. Failures before the upstream accepted it throw (and get
- * a real HTTP status); after that, events flow as they arrive, one upstream
- * event at a time.
+ * A streaming call. Everything up to the provider's first event may fail
+ * over to another supplier (refused connection, an error status, a stream
+ * that fails or ends before its first event); failures before that throw
+ * with a real HTTP status. After it, events flow as they arrive, one
+ * upstream event at a time.
  */
 export async function streamCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<CallStream> {
   const { adapter, call, reservation } = await admitCall(deps, options, ctx);
   const { signal } = ctx;
-  let raw: AsyncGenerator<SseEvent, void, undefined>;
-  let prepared: ChatCall;
-  let supplier: string;
   const upstreamStart = performance.now();
+  let served: Awaited<ReturnType<typeof withFailover<OpenedStream>>>;
   try {
-    const client = deps.suppliers.clientFor(options.model);
-    supplier = client.name;
-    prepared = adapter.prepare ? await adapter.prepare(call, client, signal) : call;
-    raw = await deps.transport.open(client, prepared, signal);
+    served = await withFailover(deps.suppliers, options.model, failoverOptions(deps, ctx), async ({ client }, deadline) => {
+      const prepared = adapter.prepare ? await adapter.prepare(call, client, signal) : call;
+      const raw = await deps.transport.open(client, prepared, signal, deadline);
+      const translator = adapter.createStreamTranslator(prepared);
+      const attemptStart = performance.now();
+      try {
+        const opened = await firstEvents(raw, translator, signal);
+        return { value: { ...opened, raw, translator, prepared }, ttfbMs: performance.now() - attemptStart };
+      } catch (error) {
+        await raw.return(undefined);
+        throw beforeFirstEvent(error);
+      }
+    });
   } catch (error) {
     reservation.release();
     throw error;
   }
   const upstreamMs = performance.now() - upstreamStart;
-  const translator = adapter.createStreamTranslator(prepared);
+  const { raw, translator, prepared, first, ended } = served.value;
+  const supplier = served.supplier.config.name;
   const meter = new StreamMeter();
   const settleCutShort = () => {
     const { usage, estimated } = usageSoFar(meter, ctx.bodyBytes, prepared.maxOutputTokens);
-    return reservation.settle(usage, estimated);
+    return reservation.settle(usage, { estimated, supplier });
   };
   // The stream may never be pulled if the client left before it started.
   signal.addEventListener("abort", settleCutShort, { once: true });
@@ -61,19 +82,25 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
   async function* events(): AsyncGenerator<CallStreamEvent, void, undefined> {
     let completed = false;
     try {
-      for await (const event of raw) {
-        for (const translated of translator.push(event.event, event.data)) {
+      for (const event of first) {
+        meter.observe(event);
+        yield event;
+      }
+      if (!ended) {
+        for await (const event of raw) {
+          for (const translated of translator.push(event.event, event.data)) {
+            meter.observe(translated);
+            yield translated;
+          }
+        }
+        if (signal.aborted) return;
+        for (const translated of translator.end()) {
           meter.observe(translated);
           yield translated;
         }
       }
-      if (signal.aborted) return;
-      for (const translated of translator.end()) {
-        meter.observe(translated);
-        yield translated;
-      }
       completed = true;
-      const cost = meter.reported ? reservation.settle(meter.reported, false) : settleCutShort();
+      const cost = meter.reported ? reservation.settle(meter.reported, { estimated: false, supplier }) : settleCutShort();
       yield { type: "billed", usage: meter.reported, cost };
     } finally {
       // Ends the upstream request too when the stream stops early.
@@ -83,5 +110,31 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
     }
   }
 
-  return { events: events(), upstreamMs, supplier };
+  return { events: events(), upstreamMs, supplier, attempts: served.attempts };
+}
+
+/** Reads until the stream has produced at least one event (or has properly ended). */
+async function firstEvents(
+  raw: AsyncGenerator<SseEvent, void, undefined>,
+  translator: StreamTranslator,
+  signal: AbortSignal,
+): Promise<{ first: StreamEvent[]; ended: boolean }> {
+  const first: StreamEvent[] = [];
+  while (first.length === 0) {
+    const next = await raw.next();
+    if (signal.aborted) throw clientClosed();
+    if (next.done) return { first: translator.end(), ended: true };
+    first.push(...translator.push(next.value.event, next.value.data));
+  }
+  return { first, ended: false };
+}
+
+/**
+ * A stream that fails before its first event (an error event, a stall, a
+ * reset, an early end) is the supplier failing: the request can still go to
+ * another one.
+ */
+function beforeFirstEvent(error: unknown): unknown {
+  if (!(error instanceof ApiError) || error.supplierFailure !== undefined || error.status < 500) return error;
+  return error.with({ supplierFailure: "server_error" });
 }

@@ -26,7 +26,8 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
   const options = callOptions(deps, body);
   const outcome = await runCall(deps.calls, options, ctx);
   const completion = toChatCompletion(outcome.result, newCompletionMeta(options.model.id), nanoToUsdNumber(outcome.cost));
-  return { body: completion, cost: outcome.cost, upstreamMs: outcome.upstreamMs, supplier: outcome.supplier };
+  const { cost, upstreamMs, supplier, attempts } = outcome;
+  return { body: completion, cost, upstreamMs, supplier, attempts };
 }
 
 /**
@@ -62,7 +63,7 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
     yield DONE_FRAME;
   }
 
-  return { frames: frames(), upstreamMs: stream.upstreamMs, supplier: stream.supplier };
+  return { frames: frames(), upstreamMs: stream.upstreamMs, supplier: stream.supplier, attempts: stream.attempts };
 }
 
 function unexpectedStreamError(error: unknown): ApiError {

@@ -6,12 +6,14 @@ import m0000 from "../../drizzle/0000_init.sql" with { type: "text" };
 import m0001 from "../../drizzle/0001_seed_catalog_and_append_only.sql" with { type: "text" };
 import m0002 from "../../drizzle/0002_billing_holds_and_key_spend.sql" with { type: "text" };
 import m0003 from "../../drizzle/0003_extend_credit_hold_function.sql" with { type: "text" };
+import m0004 from "../../drizzle/0004_suppliers.sql" with { type: "text" };
 
 const sqlByTag: Record<string, string> = {
   "0000_init": m0000,
   "0001_seed_catalog_and_append_only": m0001,
   "0002_billing_holds_and_key_spend": m0002,
   "0003_extend_credit_hold_function": m0003,
+  "0004_suppliers": m0004,
 };
 
 /** The journal's migrations in drizzle's own format (same split and hash as its file reader). */

@@ -129,6 +129,8 @@ export const usageRecords = pgTable(
     cost: nanoUsd("cost_nano").notNull(),
     /** True when the token counts are the gateway's estimate, not the provider's. */
     estimated: boolean("estimated").notNull().default(false),
+    /** The supplier that served the request (null for records written before suppliers existed). */
+    supplier: text("supplier"),
     createdAt: createdAt(),
   },
   (table) => [
@@ -179,4 +181,58 @@ export const keySpend = pgTable(
     spent: nanoUsd("spent_nano").notNull(),
   },
   (table) => [primaryKey({ columns: [table.apiKeyId, table.periodStart] })],
+);
+
+/**
+ * Provider accounts beyond the environment's default `google` / `anthropic`.
+ * Never a secret: `keyEnv` names the environment variable that holds the
+ * credential, read by each gateway from its own environment.
+ */
+export const suppliers = pgTable(
+  "suppliers",
+  {
+    name: text("name").primaryKey(),
+    provider: text("provider", { enum: ["google", "anthropic"] }).notNull(),
+    baseUrl: text("base_url").notNull(),
+    keyEnv: text("key_env").notNull(),
+    /** Lower is tried first. */
+    priority: integer("priority").notNull().default(0),
+    /** Share of the traffic among suppliers of the same priority. */
+    weight: integer("weight").notNull().default(1),
+    enabled: boolean("enabled").notNull().default(true),
+    /** Catalog model ids it serves; null = every model of its provider. */
+    models: text("models").array(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check("suppliers_weight_positive", sql`weight > 0`),
+    check("suppliers_name_format", sql`name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'`),
+    check("suppliers_key_env_format", sql`key_env ~ '^[A-Za-z_][A-Za-z0-9_]*$'`),
+  ],
+);
+
+/**
+ * What each gateway process saw of each supplier, per minute: attempts,
+ * failures, time to first byte, and the health state at the last report.
+ * Written by the processes every few seconds (upserts of the current
+ * minute); read by `supplier list` and the operator views. Disposable.
+ */
+export const supplierStats = pgTable(
+  "supplier_stats",
+  {
+    processId: text("process_id").notNull(),
+    supplier: text("supplier").notNull(),
+    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull(),
+    failures: integer("failures").notNull(),
+    ttfbMsSum: bigint("ttfb_ms_sum", { mode: "number" }).notNull(),
+    ttfbCount: integer("ttfb_count").notNull(),
+    /** closed, open, half_open or cooling, as the process saw it at `updatedAt`. */
+    state: text("state").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.processId, table.supplier, table.minute] }),
+    index("supplier_stats_supplier_minute_idx").on(table.supplier, table.minute),
+  ],
 );

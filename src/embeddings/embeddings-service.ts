@@ -1,5 +1,5 @@
 import { nanoToUsdNumber } from "../billing/money.ts";
-import type { CallContext, CallDeps } from "../calls/call-deps.ts";
+import { type CallContext, type CallDeps, failoverOptions } from "../calls/call-deps.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ProviderName } from "../catalog/model.ts";
 import type { BilledJson } from "../http/reply.ts";
@@ -10,6 +10,7 @@ import type { EmbeddingAdapter, EmbeddingBatch, EmbeddingCall } from "../provide
 import { googleEmbeddingAdapter } from "../providers/google/embeddings/index.ts";
 import type { ProviderClient } from "../providers/provider-client.ts";
 import type { UpstreamTransport } from "../providers/upstream-transport.ts";
+import { withFailover } from "../routing/failover.ts";
 import { readInputs } from "./read-inputs.ts";
 import { embeddingsUnsupported } from "../errors.ts";
 import { resolveEmbeddingModel } from "./resolve-embedding-model.ts";
@@ -17,7 +18,7 @@ import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts"
 
 export interface EmbeddingsDeps {
   catalog: Catalog;
-  calls: Pick<CallDeps, "suppliers" | "transport" | "billing">;
+  calls: Pick<CallDeps, "suppliers" | "routing" | "transport" | "billing">;
 }
 
 /** Providers with an embeddings API; a catalog embedding model on any other provider is unsupported. */
@@ -48,11 +49,17 @@ export async function createEmbeddings(
   });
   try {
     const upstreamStart = performance.now();
-    const client = deps.calls.suppliers.clientFor(model);
-    const batches = await sendAll(deps.calls.transport, client, adapter, calls, dimensions, context.signal);
+    // Every batch of a request goes to the same supplier; a failure of one is a failure of the attempt.
+    const served = await withFailover(deps.calls.suppliers, model, failoverOptions(deps.calls, context), async ({ client }, deadline) => {
+      const attemptStart = performance.now();
+      const value = await sendAll(deps.calls.transport, client, adapter, calls, dimensions, context.signal, deadline);
+      return { value, ttfbMs: performance.now() - attemptStart };
+    });
     const upstreamMs = performance.now() - upstreamStart;
+    const batches = served.value;
+    const supplier = served.supplier.config.name;
     const { promptTokens, estimated } = countPromptTokens(batches, calls, inputs);
-    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, estimated);
+    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, { estimated, supplier });
     const list = toEmbeddingList(
       batches.flatMap((batch) => batch.vectors),
       body.encoding_format ?? "float",
@@ -60,7 +67,7 @@ export async function createEmbeddings(
       { prompt_tokens: promptTokens, total_tokens: promptTokens, cost: nanoToUsdNumber(cost) },
     );
     // upstream = the wall time of the concurrent calls, from the first sent to the last answered.
-    return { body: list, cost, upstreamMs, supplier: client.name };
+    return { body: list, cost, upstreamMs, supplier, attempts: served.attempts };
   } finally {
     reservation.release();
   }
@@ -78,13 +85,14 @@ async function sendAll(
   calls: EmbeddingCall[],
   dimensions: number | undefined,
   clientSignal: AbortSignal,
+  deadline: number,
 ): Promise<EmbeddingBatch[]> {
   const siblings = new AbortController();
   const signal = AbortSignal.any([clientSignal, siblings.signal]);
   try {
     return await Promise.all(
       calls.map(async (call) =>
-        adapter.parseResponse(await transport.send(client, call, signal), call, dimensions),
+        adapter.parseResponse(await transport.send(client, call, signal, deadline), call, dimensions),
       ),
     );
   } catch (error) {

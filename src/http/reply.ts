@@ -2,22 +2,25 @@ import { formatUsd } from "../billing/money.ts";
 import { boundedSseBody } from "./bounded-stream.ts";
 import type { RequestContext } from "./request-context.ts";
 
+/** Who served a reply, after how many attempts: `x-opentoken-supplier`, `x-opentoken-attempts`. */
+export interface Served {
+  supplier: string;
+  attempts: number;
+}
+
 /** A billed JSON reply, as a service returns it. */
-export interface BilledJson<T> {
+export interface BilledJson<T> extends Served {
   body: T;
   /** Nano-USD. */
   cost: bigint;
   upstreamMs: number;
-  /** The supplier that served it. */
-  supplier: string;
 }
 
 /** A streamed reply, as a service returns it: SSE frames, each written as soon as it is produced. */
-export interface EventStream {
+export interface EventStream extends Served {
   frames: AsyncIterable<string>;
-  /** Until the provider accepted the call. */
+  /** Until the provider's first event. */
   upstreamMs: number;
-  supplier: string;
 }
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
@@ -32,6 +35,8 @@ export function billedJsonResponse<T>(reply: BilledJson<T>, ctx: RequestContext)
     headers: {
       "content-type": "application/json",
       "x-opentoken-cost-usd": formatUsd(reply.cost),
+      "x-opentoken-supplier": reply.supplier,
+      "x-opentoken-attempts": String(reply.attempts),
       "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),
     },
   });
@@ -53,7 +58,14 @@ export function eventStreamResponse(reply: EventStream, ctx: RequestContext, lim
     signal: ctx.signal,
     closeConnection: ctx.closeConnection,
   });
-  return new Response(body, { headers: { ...SSE_HEADERS, "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs) } });
+  return new Response(body, {
+    headers: {
+      ...SSE_HEADERS,
+      "x-opentoken-supplier": reply.supplier,
+      "x-opentoken-attempts": String(reply.attempts),
+      "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),
+    },
+  });
 }
 
 /**

@@ -19,19 +19,25 @@ export type { SseEvent };
 export interface UpstreamTransport {
   /**
    * A non-streaming call: resolves with the parsed JSON body of a 2xx reply.
-   * Headers and the whole body must arrive within `upstreamTimeoutMs`.
-   * Rejects with an ApiError, except when `signal` aborted: then it rejects
-   * with the signal's reason (check `signal.aborted`).
+   * Headers and the whole body must arrive within `upstreamTimeoutMs`, and
+   * before `deadline` (epoch ms) when one is given. Rejects with an ApiError,
+   * except when `signal` aborted: then it rejects with the signal's reason
+   * (check `signal.aborted`).
    */
-  send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<unknown>;
+  send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal, deadline?: number): Promise<unknown>;
   /**
-   * A streaming call: resolves once 2xx response headers arrived, with a
-   * generator of the raw SSE events. The generator throws streamError() on a
+   * A streaming call: resolves once 2xx response headers arrived (within the
+   * same limits as send), with a generator of the raw SSE events. The generator throws streamError() on a
    * stall longer than `streamIdleTimeoutMs` or a broken connection, and just
    * ends when `signal` aborts. Breaking out of it (return()) or aborting
    * `signal` cancels the upstream request.
    */
-  open(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<AsyncGenerator<SseEvent, void, undefined>>;
+  open(
+    client: ProviderClient,
+    call: UpstreamCall,
+    signal: AbortSignal,
+    deadline?: number,
+  ): Promise<AsyncGenerator<SseEvent, void, undefined>>;
 }
 
 export interface TransportOptions {
@@ -114,10 +120,10 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
    * is read (within the deadline) and turned into the adapter's ApiError.
    * Leaves the deadline timer running.
    */
-  async function request(client: ProviderClient, call: UpstreamCall, state: Call): Promise<Response> {
+  async function request(client: ProviderClient, call: UpstreamCall, state: Call, deadline: number | undefined): Promise<Response> {
     if (state.why() === "client") throw state.clientAbortReason();
 
-    state.startTimer("deadline", deadlineMs);
+    state.startTimer("deadline", deadline === undefined ? deadlineMs : Math.max(0, Math.min(deadlineMs, deadline - Date.now())));
     let response: Response;
     try {
       response = await doFetch(client.baseUrl + call.path, {
@@ -155,10 +161,10 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
     return response;
   }
 
-  async function send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<unknown> {
+  async function send(client: ProviderClient, call: UpstreamCall, signal: AbortSignal, deadline?: number): Promise<unknown> {
     const state = new Call(signal);
     try {
-      const response = await request(client, call, state);
+      const response = await request(client, call, state, deadline);
       let text: string;
       try {
         text = await response.text();
@@ -178,11 +184,16 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
     }
   }
 
-  async function open(client: ProviderClient, call: UpstreamCall, signal: AbortSignal): Promise<AsyncGenerator<SseEvent, void, undefined>> {
+  async function open(
+    client: ProviderClient,
+    call: UpstreamCall,
+    signal: AbortSignal,
+    deadline?: number,
+  ): Promise<AsyncGenerator<SseEvent, void, undefined>> {
     const state = new Call(signal);
     let response: Response;
     try {
-      response = await request(client, call, state);
+      response = await request(client, call, state, deadline);
     } catch (error) {
       state.dispose();
       throw error;

@@ -187,13 +187,15 @@ test("a stream that fails mid-way is billed for the usage so far", async () => {
 
 test("requests that fail before any tokens are consumed are not billed, and release their reservation", async () => {
   const { workspaceId, client } = await tenant();
-  gemini.setNext(geminiErrorResponse(503, "UNAVAILABLE", "The model is overloaded."));
+  // Every attempt fails (the one supplier is retried), and none of them is billed.
+  gemini.setDefault(geminiErrorResponse(503, "UNAVAILABLE", "The model is overloaded."));
   expect((await apiError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello }))).status).toBe(503);
   anthropic.setNext(anthropicErrorResponse("invalid_request_error", "prompt is too long"));
   expect((await apiError(client.chat.completions.create({ model: "anthropic/claude-sonnet-4-5", messages: hello }))).status).toBe(400);
-  gemini.setNext({ fixture: "google-text.chunks.txt", delayMs: 3_000 });
+  gemini.setDefault({ fixture: "google-text.chunks.txt", delayMs: 3_000 });
   const timedOut = await apiError(client.chat.completions.create({ model: "google/gemini-3-flash", messages: hello, stream: true }));
   expect(timedOut.status).toBe(504);
+  gemini.setDefault(undefined);
   expect((await apiError(client.chat.completions.create({ model: "openai/gpt-4o", messages: hello }))).status).toBe(400);
 
   const state = await settled(workspaceId);

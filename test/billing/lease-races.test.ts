@@ -64,7 +64,7 @@ test("two concurrent lease extensions on one workspace never grant the same free
   const admitted = outcomes.filter((o) => o.status === "fulfilled");
   const holds = await openHolds(db, workspace.id);
   // Settle whatever was admitted at its full worst case: this is the overdraft the holds allowed.
-  for (const o of admitted) (o as PromiseFulfilledResult<any>).value.settle(usage(600_000), false);
+  for (const o of admitted) (o as PromiseFulfilledResult<any>).value.settle(usage(600_000), { estimated: false, supplier: "google" });
   await billing.flush();
   const state = await accountState(db, workspace.id);
 
@@ -111,7 +111,7 @@ test("another key's idle spare lease in the same process does not cause a false 
   const billing = newBilling();
 
   const first = await billing.admit(request(p1, 120_000));
-  first.settle(usage(1_000), false);
+  first.settle(usage(1_000), { estimated: false, supplier: "google" });
   await billing.flush();
   expect(billing.inFlight()).toBe(0);
   // Nothing in flight, balance $0.199: a $0.12 request fits the documented rule
@@ -171,6 +171,6 @@ test("a settlement with malformed token counts releases the hold instead of stra
   const billing = newBilling();
   const reservation = await billing.admit(request(principal, 10));
   const malformed = { ...usage(0), promptTokens: 1.5 };
-  expect(() => reservation.settle(malformed, false)).toThrow();
+  expect(() => reservation.settle(malformed, { estimated: false, supplier: "google" })).toThrow();
   expect(billing.inFlight()).toBe(0);
 });

@@ -172,10 +172,13 @@ test("provider 429 and 529 → 503 no_supplier; the message says what the provid
   expect(fromGoogle.code).toBe("no_supplier");
   expect(fromGoogle.message).toContain("429");
 
-  anthropic.setNext({ json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, status: 529 });
+  // An overload is retried (here on the one supplier there is, UPSTREAM_MAX_ATTEMPTS times): every attempt is overloaded.
+  anthropic.setDefault({ json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, status: 529 });
   const fromAnthropic = await apiError(client.chat.completions.create({ model: "anthropic/claude-haiku-4-5", messages: hello }));
   expect(fromAnthropic.status).toBe(503);
   expect(fromAnthropic.code).toBe("no_supplier");
+  expect(fromAnthropic.message).toContain("3 attempts");
+  expect(anthropic.requests).toHaveLength(3);
   for (const message of [fromGoogle.message, fromAnthropic.message]) {
     expect(message).not.toContain("127.0.0.1");
     expect(message).not.toContain(gemini.apiKey);

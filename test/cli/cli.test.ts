@@ -88,6 +88,7 @@ test("usage, ledger and ledger verify report what settlement wrote", async () =>
       usage: { promptTokens: 100, completionTokens: 20, cachedTokens: 40, cacheWriteTokens: 0, reasoningTokens: 5 },
       cost,
       estimated: suffix === "c",
+      supplier: modelId.split("/")[0]!,
       holdId: "hold_none",
       holdUsed: 0n,
       periodStart: new Date(0),

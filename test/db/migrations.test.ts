@@ -46,6 +46,7 @@ test("ledger entries and usage records reject UPDATE and DELETE", async () => {
       usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
       cost: 4n,
       estimated: false,
+      supplier: "google",
       holdId: "hold_none",
       holdUsed: 0n,
       periodStart: new Date(0),

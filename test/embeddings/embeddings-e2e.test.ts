@@ -215,7 +215,7 @@ test("no google API key → 503 no_supplier, and nothing is billed", async () =>
     });
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
-      error: { message: 'no supplier is configured for provider "google"', type: "upstream_error", code: "no_supplier" },
+      error: { message: 'no supplier is configured for model "google/text-embedding-004"', type: "upstream_error", code: "no_supplier" },
     });
     await bare.billing.flush();
     expect((await billed(response.headers.get("x-request-id")!)).records).toEqual([]);

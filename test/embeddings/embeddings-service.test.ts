@@ -9,6 +9,8 @@ import type { UpstreamCall } from "../../src/providers/adapter.ts";
 import type { ProviderClient } from "../../src/providers/provider-client.ts";
 import type { TokenUsage } from "../../src/providers/types.ts";
 import type { UpstreamTransport } from "../../src/providers/upstream-transport.ts";
+import type { Supplier } from "../../src/routing/supplier.ts";
+import { SupplierHealth } from "../../src/routing/supplier-health.ts";
 import { textEmbedding004 } from "./support.ts";
 
 // The service's billing contract, with a Billing that records every call and
@@ -27,7 +29,7 @@ function recordingBilling() {
     async admit(request) {
       log.admitted.push(request);
       return {
-        settle(usage, estimated) {
+        settle(usage, { estimated }) {
           log.settled.push({ usage, estimated });
           return 1_500n;
         },
@@ -63,11 +65,12 @@ function fakeUpstream(options: { tokens?: number; fail?: (call: UpstreamCall) =>
 }
 
 const client = { name: "google" } as ProviderClient;
-const suppliers = { clientFor: () => client };
+const supplier = { config: { name: "google" }, client, health: new SupplierHealth() } as Supplier;
+const suppliers = { candidates: () => [supplier] };
 
 const run = (billing: Billing, transport: UpstreamTransport, body: Partial<EmbeddingRequest>) =>
   createEmbeddings(
-    { catalog, calls: { suppliers, transport, billing } },
+    { catalog, calls: { suppliers, transport, billing, routing: { maxAttempts: 1, deadlineMs: 60_000 } } },
     { model: "google/text-embedding-004", input: "1", ...body } as EmbeddingRequest,
     { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0 },
   );

@@ -53,7 +53,8 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
 /** A provider client on the config's base URL and key whose mapError records what it was given. */
 function stubClient(provider: ProviderName, cfg: Config = config()) {
   const mapped: { status: number; bodyText: string; error: ApiError }[] = [];
-  const { apiKey = "", baseUrl } = cfg.providers[provider];
+  const { baseUrl } = cfg.providers[provider];
+  const apiKey = cfg.environment[provider === "google" ? "GOOGLE_API_KEY" : "ANTHROPIC_API_KEY"] ?? "";
   const client: ProviderClient = {
     name: provider,
     provider,
