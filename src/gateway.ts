@@ -10,6 +10,7 @@ import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
 import { GoogleChatAdapter } from "./providers/google/index.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
+import { SupplierStatsReporter } from "./routing/supplier-stats.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
 import { UserError } from "./errors.ts";
 import type { Database } from "./db/client.ts";
@@ -28,6 +29,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   const transport = createTransport(config);
   const suppliers = new SupplierRegistry(database.db, config);
   await suppliers.load();
+  const supplierStats = new SupplierStatsReporter(database.db, () => suppliers.all());
   const calls: CallDeps = {
     adapters: { google: new GoogleChatAdapter(transport), anthropic: anthropicChatAdapter },
     suppliers,
@@ -43,10 +45,12 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     authenticator,
     billing,
     suppliers,
+    supplierStats,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
       suppliers.start(config.catalogRefreshSeconds);
+      supplierStats.start();
       authenticator.start();
       billing.start();
       try {
@@ -63,6 +67,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       await app.stop();
       catalog.stop();
       suppliers.stop();
+      await supplierStats.stop();
       await authenticator.stop();
       await billing.stop();
     },

@@ -9,6 +9,7 @@ import { keyCreate, keyList, keyRevoke } from "./commands/key.ts";
 import { ledger, ledgerVerify } from "./commands/ledger.ts";
 import { modelsList } from "./commands/models.ts";
 import { migrate, serve } from "./commands/serve.ts";
+import { supplierAdd, supplierDisable, supplierEnable, supplierList, supplierRemove } from "./commands/supplier.ts";
 import { usage } from "./commands/usage.ts";
 import { workspaceCreate, workspaceList } from "./commands/workspace.ts";
 
@@ -25,6 +26,11 @@ const COMMANDS: Command[] = [
   ledger,
   ledgerVerify,
   modelsList,
+  supplierAdd,
+  supplierList,
+  supplierDisable,
+  supplierEnable,
+  supplierRemove,
 ];
 
 function overview(): string {

@@ -25,5 +25,5 @@ export interface Supplier {
   readonly health: SupplierHealth;
 }
 
-export const servesModel = (config: SupplierConfig, model: CatalogModel) =>
+export const servesModel = (config: SupplierConfig, model: Pick<CatalogModel, "id" | "provider">) =>
   config.enabled && config.provider === model.provider && (config.models === null || config.models.includes(model.id));

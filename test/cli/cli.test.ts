@@ -193,3 +193,35 @@ test("every command has --help", async () => {
     expect(help.stdout).toContain(`usage: opentoken ${command}`);
   }
 }, SLOW_TEST_MS);
+
+test("supplier add / list / disable / enable / remove; models list shows each model's suppliers", async () => {
+  const name = `cli-sup-${randomBase62(6)}`;
+  const added = await cli(
+    "supplier", "add", name, "--provider", "google", "--base-url", "https://backup.example.com/", "--key-env", "CLI_TEST_KEY",
+    "--priority", "2", "--weight", "3", "--models", "google/gemini-3-flash",
+  );
+  expect(added.code).toBe(0);
+  expect(added.stdout).toContain(`added supplier ${name} (google, https://backup.example.com, key from $CLI_TEST_KEY)`);
+  const listed = await cli("supplier", "list");
+  expect(listed.stdout).toMatch(new RegExp(`${name}\\s+google\\s+https://backup.example.com\\s+2\\s+3\\s+yes\\s+google/gemini-3-flash\\s+CLI_TEST_KEY`));
+  expect((await cli("models", "list")).stdout).toMatch(new RegExp(`google/gemini-3-flash .*${name}`));
+  expect((await cli("supplier", "disable", name)).code).toBe(0);
+  expect((await cli("supplier", "list")).stdout).toMatch(new RegExp(`${name}\\s+\\S+\\s+\\S+\\s+2\\s+3\\s+no`));
+  expect((await cli("supplier", "enable", name)).code).toBe(0);
+  expect((await cli("supplier", "remove", name)).code).toBe(0);
+  expect((await cli("supplier", "list")).stdout).not.toContain(name);
+
+  // Mistakes are one line each, and no secret is ever taken.
+  for (const [args, message] of [
+    [["supplier", "add", "google", "--provider", "google", "--base-url", "https://x.test", "--key-env", "K"], "environment's default supplier"],
+    [["supplier", "add", "x", "--provider", "openai", "--base-url", "https://x.test", "--key-env", "K"], "--provider must be one of"],
+    [["supplier", "add", "x", "--provider", "google", "--base-url", "https://user:pw@x.test", "--key-env", "K"], "must not carry credentials"],
+    [["supplier", "add", "x", "--provider", "google", "--base-url", "https://x.test", "--key-env", "sk-live-123"], "not an environment variable name"],
+    [["supplier", "add", "x", "--provider", "google", "--base-url", "https://x.test", "--key-env", "K", "--models", "anthropic/claude-haiku-4-5"], "is not a google model"],
+    [["supplier", "remove", "nope"], 'supplier "nope" not found'],
+  ] as const) {
+    const result = await cli(...args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  }
+}, SLOW_TEST_MS);
