@@ -74,13 +74,16 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `serve` from an empty directory on a free port and waits until /health answers. */
-export async function startGateway(command: Command, env: Record<string, string>): Promise<GatewayProcess> {
+/**
+ * Starts `serve` from an empty directory on a free port and waits until /health answers.
+ * `args` replaces `serve` for other servers started the same way (bare-proxy.ts takes none).
+ */
+export async function startGateway(command: Command, env: Record<string, string>, args: string[] = ["serve"]): Promise<GatewayProcess> {
   const cwd = mkdtempSync(join(tmpdir(), "opentoken-bench-gw-"));
   const port = await freePort();
   const logPath = join(cwd, "gateway.log");
   // Output goes to a file: a pipe nobody drains could block the gateway under load.
-  const child = Bun.spawn([...command, "serve"], {
+  const child = Bun.spawn([...command, ...args], {
     cwd,
     env: { ...env, PORT: String(port) },
     stdout: Bun.file(logPath),
@@ -103,7 +106,7 @@ export async function startGateway(command: Command, env: Record<string, string>
   }
   const output = log();
   await stop();
-  throw new Error(`gateway did not become healthy:\n${output}`);
+  throw new Error(`${command.join(" ")} did not become healthy:\n${output}`);
 }
 
 export interface ColdStart {

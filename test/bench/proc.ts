@@ -87,3 +87,41 @@ export function sampleRss(pid: number, everyMs: number) {
     },
   };
 }
+
+/**
+ * CPU milliseconds so far of each thread of `pid`, summed by thread name
+ * with trailing numbers dropped ("Bun Pool 3" → "Bun Pool"); the thread
+ * whose id is the pid is "main" (the JavaScript thread). Tells the event
+ * loop's own work from Bun's HTTP client thread (fetch), the garbage
+ * collector's helpers and the JIT compiler's. Threads that ended are not counted.
+ */
+export function threadCpuMs(pid: number): Record<string, number> {
+  const byName: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = Number(tid) === pid ? "main" : text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")).replace(/[\s#-]*\d+$/, "");
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      byName[name] = (byName[name] ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
+}
+
+/** `after − before` per thread name, dropping names that spent nothing. */
+export function threadCpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(after)) {
+    const spent = ms - (before[name] ?? 0);
+    if (spent > 0) delta[name] = spent;
+  }
+  return delta;
+}

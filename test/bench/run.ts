@@ -1,21 +1,27 @@
 /**
  * `bun run bench`: the gateway's own cost, measured against the floor of
- * the same request sent straight to a fake upstream. Starts everything on
- * loopback (PostgreSQL, the fake upstream, the compiled gateway with a
- * funded key), runs each phase, prints one table and writes
- * test/bench/results/latest.json.
+ * the same request sent straight to a fake upstream, and (non-streaming
+ * load) against a bare translating proxy (bare-proxy.ts: the least a
+ * translating proxy can do on this stack), with the targets stated as
+ * ratios to it (targets.ts). Starts everything on loopback (PostgreSQL, the
+ * fake upstream, the compiled gateway with a funded key, the bare proxy),
+ * runs each phase, prints one table and writes test/bench/results/latest.json.
  *
  *   bun run bench                      default suite, about 3 minutes
  *   bun run bench --quick              shorter runs, 200 held streams (a smoke check of the harness)
  *   bun run bench --soak 600           the suite, then a 10-minute soak reporting the RSS slope
  *   bun run bench --only load,probe    a subset: cold, load, stream-load, probe, hold, soak
  *   bun run bench --cpu-prof           profile the gateway run from source (`bun --cpu-prof src/main.ts serve`)
- *                                      and print its top self-time functions
+ *                                      and the bare proxy, and print their top self-time functions
+ *   bun run bench --only load --cpu-prof --connections 16
+ *                                      the same, profiling the 16-connection non-streaming runs only
  *   options: --help, --seconds N (per wrk run), --streams N (held at once), --binary PATH, --no-build,
+ *            --connections 1,16,64 (load levels), --warmup N (s of load on each target before a load phase, default 2),
+ *            --cpu-prof-interval US (sampling period, default 1000),
  *            --source (run `bun src/main.ts` instead of the binary), --gateway-env NAME=VALUE (repeatable),
  *            --out FILE (in test/bench/results/; default latest.json, profile.json with --cpu-prof)
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +45,7 @@ import { memory } from "./proc.ts";
 import { printTable, writeResults, type Results } from "./report.ts";
 import { sampleServerTiming } from "./server-timing.ts";
 import { soak } from "./soak.ts";
+import { checkTargets, formatCheck } from "./targets.ts";
 import { holdStreams, probeSequential } from "./streams.ts";
 import { median } from "./stats.ts";
 import { ensureWrk, type Target } from "./wrk.ts";
@@ -58,6 +65,9 @@ const { values: args } = parseArgs({
     "no-build": { type: "boolean", default: false },
     source: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
+    "cpu-prof-interval": { type: "string" },
+    connections: { type: "string" },
+    warmup: { type: "string" },
     "gateway-env": { type: "string", multiple: true },
     out: { type: "string" },
     help: { type: "boolean", default: false },
@@ -73,6 +83,7 @@ if (args.help) {
 const quick = args.quick!;
 const soakSeconds = args.soak ? Number(args.soak) : 0;
 const wrkSeconds = Number(args.seconds ?? (quick ? 2 : 6));
+const warmupSeconds = args.warmup ? Number(args.warmup) : Math.min(2, wrkSeconds);
 const heldStreams = Number(args.streams ?? (quick ? 200 : 1000));
 const phases = new Set<Phase>(
   args.only ? (args.only.split(",") as Phase[]) : PHASES.filter((p) => p !== "soak" || soakSeconds > 0),
@@ -82,7 +93,8 @@ if (phases.has("soak") && !(soakSeconds > 0)) throw new Error("--only soak needs
 
 const GOOGLE_MODEL = "google/gemini-3-flash";
 const ANTHROPIC_MODEL = "anthropic/claude-haiku-4-5";
-const LEVELS = [1, 16, 64];
+const LEVELS = args.connections ? args.connections.split(",").map(Number) : [1, 16, 64];
+if (!LEVELS.every((c) => Number.isInteger(c) && c > 0)) throw new Error(`--connections wants positive integers, got ${args.connections}`);
 /** Non-streaming load and streaming load: a small prompt, a small max_tokens so each credit reservation stays small. */
 const PROMPT = "How many r's are in strawberry?";
 const MAX_TOKENS = 64;
@@ -128,6 +140,20 @@ async function startUpstream(): Promise<{ url: string; pid: number }> {
   return { url: JSON.parse(text.split("\n")[0]!).url, pid: child.pid };
 }
 
+/** sha256 of src/ (paths and contents): tells apart two runs of one dirty revision. */
+function sourceDigest(): string {
+  const hasher = new Bun.CryptoHasher("sha256");
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else hasher.update(`${path.slice(repoRoot.length)}\0`).update(readFileSync(path)).update("\0");
+    }
+  };
+  visit(join(repoRoot, "src"));
+  return hasher.digest("hex").slice(0, 12);
+}
+
 const chatBody = (model: string, shape?: StreamShape) =>
   JSON.stringify({
     model,
@@ -155,9 +181,15 @@ async function main(): Promise<Results> {
     log(`gateway binary: ${binary.path}${binary.built ? " (just built)" : ""}`);
   }
   const profileDir = join(import.meta.dir, "results/profiles");
-  const serveCommand = args["cpu-prof"]
-    ? ["bun", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=gateway-${Date.now()}.cpuprofile`, join(repoRoot, "src/main.ts")]
-    : command;
+  const profileStamp = Date.now();
+  const profileFile = (name: string) => join(profileDir, `${name}-${profileStamp}.cpuprofile`);
+  const profiler = (name: string) => [
+    "--cpu-prof",
+    `--cpu-prof-dir=${profileDir}`,
+    `--cpu-prof-name=${name}-${profileStamp}.cpuprofile`,
+    ...(args["cpu-prof-interval"] ? [`--cpu-prof-interval=${args["cpu-prof-interval"]}`] : []),
+  ];
+  const serveCommand = args["cpu-prof"] ? ["bun", ...profiler("gateway"), join(repoRoot, "src/main.ts")] : command;
   if (args["cpu-prof"]) mkdirSync(profileDir, { recursive: true });
 
   const pg: Postgres = await startPostgres();
@@ -201,9 +233,11 @@ async function main(): Promise<Results> {
       gateway: fromSource ? `bun src/main.ts${args["cpu-prof"] ? " --cpu-prof" : ""}` : "compiled binary",
       gatewayEnv: Object.keys(extraEnv).length > 0 ? extraEnv : undefined,
       gitRevision: Bun.spawnSync(["git", "describe", "--always", "--dirty"], { cwd: repoRoot }).stdout.toString().trim(),
+      sourceDigest: sourceDigest(),
       database: pg.label,
       loadGenerator: Bun.spawnSync(["wrk", "-v"]).stdout.toString().split("\n")[0]!.split(" [")[0]!.trim(),
       wrkSecondsPerRun: wrkSeconds,
+      warmupSeconds,
       requests: { model: GOOGLE_MODEL, maxTokens: MAX_TOKENS, prompt: PROMPT },
     },
   };
@@ -229,8 +263,16 @@ async function main(): Promise<Results> {
     await gateway.stop();
   };
   cleanups.push(stopGateway);
-  const pids = { gateway: gateway.pid, upstream: upstream.pid, postmaster: pg.postmasterPid };
   const chatUrl = `${gateway.url}/v1/chat/completions`;
+
+  // The bare translating proxy, for the non-streaming load only: its own process, the gateway's environment.
+  let bare: GatewayProcess | undefined;
+  if (phases.has("load")) {
+    bare = await startGateway(["bun", ...(args["cpu-prof"] ? profiler("bare") : []), join(import.meta.dir, "bare-proxy.ts")], env, []);
+    cleanups.push(() => bare!.stop());
+    log(`bare proxy: ${bare.url} (pid ${bare.pid})`);
+  }
+  const pids = { gateway: gateway.pid, upstream: upstream.pid, postmaster: pg.postmasterPid, bare: bare?.pid };
 
   /**
    * Sends one request through the gateway, checks it succeeded, and returns
@@ -261,17 +303,34 @@ async function main(): Promise<Results> {
     gateway: { url: chatUrl, headers: gwHeaders, bodies: [streamBody] },
   } satisfies Record<string, Target>;
   results.memory = { idleMb: memory(gateway.pid)?.rssMb ?? Number.NaN };
+  let bareTarget: Target | undefined;
+  if (bare) {
+    bareTarget = { url: `${bare.url}/v1/chat/completions`, headers: { "content-type": "application/json" }, bodies: [plainBody] };
+    const response = await fetch(bareTarget.url, { method: "POST", headers: bareTarget.headers, body: plainBody });
+    const text = await response.text();
+    if (!response.ok || !text.includes("strawberry")) throw new Error(`bare proxy answered ${response.status}: ${text.slice(0, 500)}\n${bare.log()}`);
+    const sent = await (await fetch(`${upstream.url}/__last?route=google`)).text();
+    const gatewaySent = plain.direct.bodies[0]!;
+    results.bareProxy = {
+      idleMb: memory(bare.pid)?.rssMb ?? Number.NaN,
+      upstreamBody: { bytes: Buffer.byteLength(sent), sameAsGateway: sent === gatewaySent },
+    };
+    log(`bare proxy sends ${sent}${sent === gatewaySent ? " (the same bytes as the gateway)" : `; the gateway sends ${gatewaySent}`}`);
+  }
 
   results.serverTiming = await sampleServerTiming(chatUrl, { headers: gwHeaders, body: plainBody }, 200);
   log(`Server-Timing: ${results.serverTiming ? results.serverTiming.example : "not sent by this gateway"}`);
 
   if (phases.has("load")) {
-    results.nonStreaming = await compareLoad("non-streaming", plain.direct, plain.gateway, LEVELS, wrkSeconds, pids, log);
+    results.nonStreaming = await compareLoad("non-streaming", plain.direct, plain.gateway, LEVELS, wrkSeconds, pids, log, bareTarget, warmupSeconds);
+    if (results.bareProxy) results.bareProxy.steadyUnderLoadMb = results.nonStreaming.at(-1)?.bare?.rssMb.median ?? null;
+    results.targets = checkTargets(results.nonStreaming);
+    for (const check of results.targets) log(`target: ${formatCheck(check)}`);
   }
   if (phases.has("stream-load")) {
     results.streamingLoad = {
       events: LOAD_STREAM.events,
-      rows: await compareLoad("streaming", streamed.direct, streamed.gateway, LEVELS, wrkSeconds, pids, log),
+      rows: await compareLoad("streaming", streamed.direct, streamed.gateway, LEVELS, wrkSeconds, pids, log, undefined, warmupSeconds),
     };
   }
 
@@ -317,7 +376,11 @@ async function main(): Promise<Results> {
   if (args["cpu-prof"]) {
     // The profile is written when the gateway exits (SIGTERM → graceful shutdown).
     await stopGateway();
-    results.profile = await summariseProfile(profileDir);
+    results.profile = await summariseProfile(profileFile("gateway"));
+    if (bare) {
+      await bare.stop();
+      results.profileBare = await summariseProfile(profileFile("bare"));
+    }
   }
   return results;
 }

@@ -18,9 +18,17 @@ end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- A header given here replaces wrk's own of the same name whatever its case:
+-- "content-type" next to wrk's "Content-Type" would otherwise be sent twice
+-- (which the gateway reads as "application/json, application/json": a 415).
 for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
   local name, value = line:match("^([^:]+):%s*(.-)%s*$")
-  if name then wrk.headers[name] = value end
+  if name then
+    for existing in pairs(wrk.headers) do
+      if existing:lower() == name:lower() then wrk.headers[existing] = nil end
+    end
+    wrk.headers[name] = value
+  end
 end
 
 local bodies = {}
