@@ -17,12 +17,28 @@ export function parseUsd(text: string): bigint {
 export function formatUsd(nano: bigint): string {
   const sign = nano < 0n ? "-" : "";
   const abs = nano < 0n ? -nano : nano;
-  const whole = abs / NANO_PER_USD;
-  const fraction = (abs % NANO_PER_USD).toString().padStart(9, "0").replace(/0+$/, "").padEnd(2, "0");
-  return `${sign}${whole}.${fraction}`;
+  // Every request formats its cost: below 2^53 the same exact digits come from number arithmetic, without BigInt.
+  let whole: bigint | number;
+  let fraction: bigint | number;
+  if (abs <= MAX_EXACT) {
+    const n = Number(abs);
+    fraction = n % 1e9;
+    whole = (n - fraction) / 1e9;
+  } else {
+    fraction = abs % NANO_PER_USD;
+    whole = abs / NANO_PER_USD;
+  }
+  return `${sign}${whole}.${String(fraction).padStart(9, "0").replace(/0+$/, "").padEnd(2, "0")}`;
 }
 
-/** For JSON output only (prices, `usage.cost`): the nearest double to the exact amount. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * For JSON output only (prices, `usage.cost`): the nearest double to the
+ * exact amount. Below 2^53 both operands are exact and IEEE division rounds
+ * correctly, so the quotient is that nearest double.
+ */
 export function nanoToUsdNumber(nano: bigint): number {
-  return Number(formatUsd(nano));
+  const abs = nano < 0n ? -nano : nano;
+  return abs <= MAX_EXACT ? Number(nano) / 1e9 : Number(formatUsd(nano));
 }

@@ -25,7 +25,7 @@ function callOptions(deps: ChatDeps, body: ChatCompletionRequest) {
 export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext): Promise<BilledJson<ChatCompletion>> {
   const options = callOptions(deps, body);
   const outcome = await runCall(deps.calls, options, ctx);
-  const completion = toChatCompletion(outcome.result, newCompletionMeta(options.model.id), nanoToUsdNumber(outcome.cost));
+  const completion = toChatCompletion(outcome.result, newCompletionMeta(options.model.id, ctx.requestId), nanoToUsdNumber(outcome.cost));
   const { cost, upstreamMs, supplier, attempts } = outcome;
   return { body: completion, cost, upstreamMs, supplier, attempts };
 }
@@ -38,7 +38,7 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
 export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext): Promise<EventStream> {
   const options = callOptions(deps, body);
   const stream = await streamCall(deps.calls, options, ctx);
-  const encoder = new ChunkEncoder(newCompletionMeta(options.model.id));
+  const encoder = new ChunkEncoder(newCompletionMeta(options.model.id, ctx.requestId));
   const includeUsage = body.stream_options?.include_usage === true;
 
   async function* frames() {

@@ -7,6 +7,7 @@ import m0001 from "../../drizzle/0001_seed_catalog_and_append_only.sql" with { t
 import m0002 from "../../drizzle/0002_billing_holds_and_key_spend.sql" with { type: "text" };
 import m0003 from "../../drizzle/0003_extend_credit_hold_function.sql" with { type: "text" };
 import m0004 from "../../drizzle/0004_suppliers.sql" with { type: "text" };
+import m0005 from "../../drizzle/0005_settle_batch_function.sql" with { type: "text" };
 
 const sqlByTag: Record<string, string> = {
   "0000_init": m0000,
@@ -14,6 +15,7 @@ const sqlByTag: Record<string, string> = {
   "0002_billing_holds_and_key_spend": m0002,
   "0003_extend_credit_hold_function": m0003,
   "0004_suppliers": m0004,
+  "0005_settle_batch_function": m0005,
 };
 
 /** The journal's migrations in drizzle's own format (same split and hash as its file reader). */

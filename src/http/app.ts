@@ -49,7 +49,6 @@ export function createApp({ config, catalog, authenticator, chat, embeddings }: 
     .use(requestContext)
     .onRequest(async (c) => {
       const ctx = (c.ctx = newRequestContext(c.request, closeWithIdleTimer(server(), c.request)));
-      c.set.headers["x-request-id"] = ctx.requestId;
       const length = Number(c.request.headers.get("content-length") ?? 0);
       if (length > config.maxBodyBytes) return errorResponse(tooLarge, ctx.requestId);
       // Elysia's context carries the parsed path at run time; its PreContext type omits it.

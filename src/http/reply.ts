@@ -26,6 +26,15 @@ export interface EventStream extends Served {
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
 
 /**
+ * A JSON reply the gateway builds itself. Headers go on the Response, never
+ * through Elysia's `set.headers`: with those set, Elysia rebuilds every
+ * returned Response to merge them (a new Headers and a re-streamed body).
+ */
+export function jsonResponse(body: string, ctx: Pick<RequestContext, "requestId">): Response {
+  return new Response(body, { headers: { "content-type": "application/json", "x-request-id": ctx.requestId } });
+}
+
+/**
  * The one place service results become HTTP responses: the JSON body, the
  * exact cost as `x-opentoken-cost-usd`, and `Server-Timing` with the
  * gateway's and the provider's shares.
@@ -34,6 +43,7 @@ export function billedJsonResponse<T>(reply: BilledJson<T>, ctx: RequestContext)
   return new Response(JSON.stringify(reply.body), {
     headers: {
       "content-type": "application/json",
+      "x-request-id": ctx.requestId,
       "x-opentoken-cost-usd": formatUsd(reply.cost),
       "x-opentoken-supplier": reply.supplier,
       "x-opentoken-attempts": String(reply.attempts),
@@ -61,6 +71,7 @@ export function eventStreamResponse(reply: EventStream, ctx: RequestContext, lim
   return new Response(body, {
     headers: {
       ...SSE_HEADERS,
+      "x-request-id": ctx.requestId,
       "x-opentoken-supplier": reply.supplier,
       "x-opentoken-attempts": String(reply.attempts),
       "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),

@@ -10,8 +10,9 @@ export interface CompletionMeta {
   model: string;
 }
 
-export const newCompletionMeta = (model: string): CompletionMeta => ({
-  id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`,
+/** The completion id shares the request id's random part: one id to find both by, one fewer to make. */
+export const newCompletionMeta = (model: string, requestId: string): CompletionMeta => ({
+  id: `chatcmpl-${requestId.replace(/^req_/, "")}`,
   created: Math.floor(Date.now() / 1000),
   model,
 });

@@ -7,7 +7,9 @@ import type { Supplier } from "./supplier.ts";
  * open are skipped; when every candidate is unavailable, the one whose
  * cooldown ends first is still tried rather than failing without trying.
  */
-export function routeOrder(candidates: readonly Supplier[], now: number, random: () => number = Math.random): Supplier[] {
+export function routeOrder(candidates: readonly Supplier[], now: number, random: () => number = Math.random): readonly Supplier[] {
+  // The common case, one healthy supplier, without building anything.
+  if (candidates.length === 1 && candidates[0]!.health.available(now)) return candidates;
   const available = candidates.filter((supplier) => supplier.health.available(now));
   if (available.length === 0) {
     const soonest = candidates.reduce<Supplier | undefined>(

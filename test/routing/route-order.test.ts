@@ -5,7 +5,7 @@ import { SupplierHealth } from "../../src/routing/supplier-health.ts";
 
 const supplier = (name: string, priority = 0, weight = 1, health = new SupplierHealth()): Supplier =>
   ({ config: { name, priority, weight }, health }) as unknown as Supplier;
-const names = (list: Supplier[]) => list.map((s) => s.config.name);
+const names = (list: readonly Supplier[]) => list.map((s) => s.config.name);
 
 test("lowest priority first; every available candidate is in the order", () => {
   const order = routeOrder([supplier("c", 2), supplier("a", 0), supplier("b", 1)], Date.now());

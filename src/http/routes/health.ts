@@ -1,7 +1,11 @@
 import { Elysia, t } from "elysia";
 import { documentResponses } from "../openapi-responses.ts";
+import { jsonResponse } from "../reply.ts";
+import { requestContext } from "../request-context.ts";
 
-export const healthRoutes = new Elysia({ name: "health" }).get("/health", () => ({ status: "ok" as const }), {
+const OK = JSON.stringify({ status: "ok" });
+
+export const healthRoutes = new Elysia({ name: "health" }).use(requestContext).get("/health", ({ ctx }) => jsonResponse(OK, ctx), {
   detail: {
     summary: "Healthcheck",
     description: "Public and unauthenticated.",

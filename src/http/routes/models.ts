@@ -2,12 +2,14 @@ import { Elysia } from "elysia";
 import type { Catalog } from "../../catalog/catalog.ts";
 import { ModelList } from "../../openai/models.ts";
 import { authErrorResponses, documentResponses } from "../openapi-responses.ts";
+import { jsonResponse } from "../reply.ts";
+import { requestContext } from "../request-context.ts";
 
 export const modelRoutes = (catalog: Catalog) =>
-  new Elysia({ name: "models" }).get(
+  new Elysia({ name: "models" }).use(requestContext).get(
     "/v1/models",
     // Pre-serialised by the catalog on each refresh.
-    () => new Response(catalog.modelListJson(), { headers: { "content-type": "application/json" } }),
+    ({ ctx }) => jsonResponse(catalog.modelListJson(), ctx),
     {
       detail: {
         summary: "List models",

@@ -156,7 +156,7 @@ if (parse && completion) {
   try {
     result = parse.parseGeminiResponse(replyJson);
   } catch {}
-  add(() => time("newCompletionMeta + toChatCompletion", () => (completionValue = completion.toChatCompletion(result, completion.newCompletionMeta(model.id), 0.000816))));
+  add(() => time("newCompletionMeta + toChatCompletion", () => (completionValue = completion.toChatCompletion(result, completion.newCompletionMeta(model.id, "req_0123456789abcdef0123456789abcdef"), 0.000816))));
   add(time("JSON.stringify of the chat.completion", () => JSON.stringify(completionValue), { note: "×1 (bare proxy does it too)" }));
 }
 const timing = await optionalImport<Gateway>(`${SRC}/util/server-timing.ts`);
