@@ -61,6 +61,8 @@ function add(r: MicroResult | (() => MicroResult)) {
   console.error(`${result.nsPerOp.toFixed(0).padStart(7)} ns  ${result.name}`);
 }
 
+const clientSignalForRouting = new AbortController().signal;
+
 // --- identity and auth (onRequest) -------------------------------------------------------------
 add(time("crypto.randomUUID()", () => crypto.randomUUID()));
 add(time("`req_${crypto.randomUUID().replaceAll('-', '')}`", () => `req_${crypto.randomUUID().replaceAll("-", "")}`, { note: "×2: request id and chatcmpl id" }));
@@ -103,11 +105,27 @@ if (chatRequest?.ChatCompletionRequest) {
 }
 
 // --- translation and admission -----------------------------------------------------------------
+const fromChat = await optionalImport<Gateway>(`${SRC}/calls/from-chat-request.ts`);
 const build = await optionalImport<Gateway>(`${SRC}/providers/google/build-gemini-request.ts`);
-// biome-ignore lint: the shape is the gateway's
-if (build) add(() => time("buildGeminiRequest (the gateway's translation)", () => build.buildGeminiRequest(chatBody as never, model as never, false)));
+if (fromChat) add(() => time("callOptionsFromChat (read the request once)", () => fromChat.callOptionsFromChat(chatBody, model)));
+const options = fromChat?.callOptionsFromChat(chatBody, model);
+if (build && options) add(() => time("buildGeminiRequest (the gateway's translation)", () => build.buildGeminiRequest(options)));
 const estimate = await optionalImport<Gateway>(`${SRC}/billing/estimate.ts`);
-if (estimate) add(() => time("chatWorstCase", () => estimate.chatWorstCase(chatBody as never, model as never, chatBytes.length, { path: "", body: {} })));
+if (estimate && options) add(() => time("callWorstCase", () => estimate.callWorstCase(options, chatBytes.length, { path: "", body: {}, maxOutputTokens: 64 })));
+
+// --- routing: what failover costs a healthy request -------------------------------------------
+const failover = await optionalImport<Gateway>(`${SRC}/routing/failover.ts`);
+const health = await optionalImport<Gateway>(`${SRC}/routing/supplier-health.ts`);
+if (failover && health) {
+  const healthy = (name: string) => ({ config: { name, priority: 0, weight: 1 }, client: {}, health: new health.SupplierHealth() });
+  const one = { candidates: () => [healthy("google")] };
+  const three = { candidates: () => [healthy("a"), healthy("b"), healthy("c")] };
+  const served = { value: 1, ttfbMs: 0.1 };
+  const attempt = async () => served;
+  const opts = () => ({ requestId: "req_x", signal: clientSignalForRouting, maxAttempts: 3, deadline: Date.now() + 300_000 });
+  add(() => time("withFailover, one healthy supplier (route order, health, bookkeeping)", () => failover.withFailover(one, model, opts(), attempt), { note: "×1" }));
+  add(() => time("withFailover, three healthy suppliers at one priority (weighted order)", () => failover.withFailover(three, model, opts(), attempt)));
+}
 const cost = await optionalImport<Gateway>(`${SRC}/billing/cost.ts`);
 if (cost) add(() => time("costOf (BigInt arithmetic)", () => cost.costOf(usage, model.prices), { note: "×2: admission estimate and settlement" }));
 const period = await optionalImport<Gateway>(`${SRC}/billing/limit-period.ts`);
@@ -147,8 +165,8 @@ if (parse) add(() => time("parseGeminiResponse (events + collect)", () => parse.
 const completion = await optionalImport<Gateway>(`${SRC}/openai/build-completion.ts`);
 const money = await optionalImport<Gateway>(`${SRC}/billing/money.ts`);
 if (money) {
-  add(() => time("formatUsd(cost)", () => money.formatUsd(1_000_123n), { note: "×2: header and usage.cost" }));
-  add(() => time("nanoToUsdNumber(cost) (formatUsd + Number)", () => money.nanoToUsdNumber(1_000_123n)));
+  add(() => time("formatUsd(cost)", () => money.formatUsd(1_000_123n), { note: "×1: the cost header" }));
+  add(() => time("nanoToUsdNumber(cost)", () => money.nanoToUsdNumber(1_000_123n), { note: "×1: usage.cost" }));
 }
 let completionValue: unknown;
 if (parse && completion) {
@@ -159,9 +177,8 @@ if (parse && completion) {
   add(() => time("newCompletionMeta + toChatCompletion", () => (completionValue = completion.toChatCompletion(result, completion.newCompletionMeta(model.id, "req_0123456789abcdef0123456789abcdef"), 0.000816))));
   add(time("JSON.stringify of the chat.completion", () => JSON.stringify(completionValue), { note: "×1 (bare proxy does it too)" }));
 }
-const timing = await optionalImport<Gateway>(`${SRC}/util/server-timing.ts`);
 const started = performance.now();
-if (timing) add(() => time("serverTiming() (2 × toFixed)", () => timing.serverTiming(started, 0.25)));
+add(time("Server-Timing text (2 × toFixed)", () => `gateway;dur=${(performance.now() - started).toFixed(3)}, upstream;dur=${(0.25).toFixed(3)}`));
 const replyBody = JSON.stringify(completionValue ?? replyJson);
 add(time("new Response(text, { headers: 3 entries })", () => new Response(replyBody, { headers: { "content-type": "application/json", "x-opentoken-cost-usd": "0.000816", "server-timing": "gateway;dur=0.1, upstream;dur=0.2" } })));
 add(time("Response.json(obj) (bare proxy)", () => Response.json(completionValue ?? replyJson)));
