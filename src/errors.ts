@@ -17,6 +17,7 @@ export type ErrorCode =
   | "chat_unsupported"
   | "embeddings_unsupported"
   | "not_found"
+  | "conflict"
   | "client_closed"
   | "missing_auth"
   | "invalid_key"
@@ -145,6 +146,14 @@ export const unsupportedMediaType = (contentType: string) =>
 
 export const notFound = () =>
   new ApiError({ status: 404, type: "invalid_request_error", code: "not_found", message: "no such endpoint; see /docs for the API" });
+
+/** A named thing (a workspace, a key, a request, a stored response) that does not exist, or not for this caller. */
+export const resourceNotFound = (message: string) =>
+  new ApiError({ status: 404, type: "invalid_request_error", code: "not_found", message });
+
+/** The request clashes with what exists: a name taken, an Idempotency-Key reused for another request. */
+export const conflict = (message: string, param?: string) =>
+  new ApiError({ status: 409, type: "invalid_request_error", code: "conflict", message, param });
 
 /** nginx's 499: the client closed the request before the reply; nobody reads it. */
 export const clientClosed = () =>

@@ -1,4 +1,4 @@
-import { Authenticator } from "./auth/authenticator.ts";
+import { adminAuthenticator as createAdminAuthenticator, customerAuthenticator } from "./auth/authenticator.ts";
 import { ensureEnvKey } from "./auth/keys.ts";
 import { LeaseBilling } from "./billing/lease-billing.ts";
 import { Catalog } from "./catalog/catalog.ts";
@@ -12,7 +12,7 @@ import { createTransport } from "./providers/upstream-transport.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
 import { SupplierStatsReporter } from "./routing/supplier-stats.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
-import { UserError } from "./errors.ts";
+import { ApiError, UserError } from "./errors.ts";
 import type { Database } from "./db/client.ts";
 
 /**
@@ -23,7 +23,8 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   await database.migrate();
   const catalog = new Catalog(database.db);
   await catalog.load();
-  const authenticator = new Authenticator(database.db, config.keyCacheSeconds * 1000);
+  const authenticator = customerAuthenticator(database.db, config.keyCacheSeconds * 1000);
+  const adminAuthenticator = createAdminAuthenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const billing = new LeaseBilling(database.db, config);
   const transport = createTransport(config);
@@ -37,12 +38,21 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     transport,
     billing,
   };
-  const app = createApp({ config, catalog, authenticator, chat: { catalog, calls }, embeddings: { catalog, calls } });
+  const app = createApp({
+    config,
+    db: database.db,
+    catalog,
+    authenticator,
+    adminAuthenticator,
+    chat: { catalog, calls },
+    embeddings: { catalog, calls },
+  });
 
   return {
     app,
     catalog,
     authenticator,
+    adminAuthenticator,
     billing,
     suppliers,
     supplierStats,
@@ -52,6 +62,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       suppliers.start(config.catalogRefreshSeconds);
       supplierStats.start();
       authenticator.start();
+      adminAuthenticator.start();
       billing.start();
       try {
         app.listen({ port, hostname });
@@ -69,6 +80,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       suppliers.stop();
       await supplierStats.stop();
       await authenticator.stop();
+      await adminAuthenticator.stop();
       await billing.stop();
     },
   };
@@ -79,7 +91,7 @@ export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 /** The demo workspace is funded once, when it is created; later top-ups go through `credit add`. */
 async function registerDemoKey(db: Database, key: string, credit: bigint) {
   const workspace = await findWorkspace(db, "demo").catch(async (error) => {
-    if (error instanceof UserError) return createWorkspace(db, "demo", credit);
+    if (error instanceof ApiError && error.status === 404) return createWorkspace(db, "demo", credit);
     throw error;
   });
   await ensureEnvKey(db, workspace.id, key);

@@ -2,9 +2,10 @@ import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { LimitReset } from "../billing/limit-period.ts";
 import type { Database } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
-import { UserError } from "../errors.ts";
+import { invalidRequest, resourceNotFound } from "../errors.ts";
 import { randomId } from "../util/random.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "./api-key.ts";
+import { MODEL_PATTERN } from "./model-access.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -14,10 +15,25 @@ export interface NewKeyOptions {
   /** Without one, the spend limit is lifetime. */
   limitReset?: LimitReset;
   expiresAt?: Date;
+  /** Exact catalog ids or `provider/*`; undefined = every model. */
+  models?: string[];
+  source?: "cli" | "admin";
+}
+
+/** A key's model list as given: each entry an exact id or `provider/*`; an empty list is refused (it would allow nothing). */
+export function checkModelList(models: string[] | undefined, param = "models"): string[] | undefined {
+  if (models === undefined) return undefined;
+  if (models.length === 0) throw invalidRequest("a model list must name at least one model (omit it for every model)", param);
+  for (const model of models) {
+    if (!MODEL_PATTERN.test(model)) throw invalidRequest(`"${model}" is neither a model id (provider/model) nor provider/*`, param);
+  }
+  return [...new Set(models)];
 }
 
 /** Issues a key; the returned `key` is the only time the full secret exists outside the client. */
 export async function createApiKey(db: Database, workspaceId: string, options: NewKeyOptions = {}) {
+  if (options.limitReset && options.spendLimit === undefined) throw invalidRequest("a limit reset needs a spend limit", "limit_reset");
+  const models = checkModelList(options.models);
   const key = generateApiKey();
   const [row] = await db
     .insert(apiKeys)
@@ -30,9 +46,48 @@ export async function createApiKey(db: Database, workspaceId: string, options: N
       expiresAt: options.expiresAt ?? null,
       spendLimit: options.spendLimit ?? null,
       limitReset: options.limitReset ?? null,
+      models: models ?? null,
+      source: options.source ?? "cli",
     })
     .returning();
   return { key, row: row! };
+}
+
+/** What may change on an existing key; `null` clears a limit, an expiry or a model list. */
+export interface KeyChanges {
+  name?: string | null;
+  spendLimit?: bigint | null;
+  limitReset?: LimitReset | null;
+  expiresAt?: Date | null;
+  models?: string[] | null;
+}
+
+/** Changes a key; running gateways pick it up within KEY_CACHE_SECONDS. */
+export async function updateApiKey(db: Database, id: string, changes: KeyChanges): Promise<ApiKeyRow> {
+  const models = changes.models === null ? null : checkModelList(changes.models);
+  const [current] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  if (!current) throw resourceNotFound(`key "${id}" not found`);
+  const spendLimit = changes.spendLimit === undefined ? current.spendLimit : changes.spendLimit;
+  const limitReset = changes.limitReset === undefined ? current.limitReset : changes.limitReset;
+  if (limitReset !== null && spendLimit === null) throw invalidRequest("a limit reset needs a spend limit", "limit_reset");
+  const [row] = await db
+    .update(apiKeys)
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.spendLimit !== undefined && { spendLimit: changes.spendLimit }),
+      ...(changes.limitReset !== undefined && { limitReset: changes.limitReset }),
+      ...(changes.expiresAt !== undefined && { expiresAt: changes.expiresAt }),
+      ...(models !== undefined && { models }),
+    })
+    .where(eq(apiKeys.id, id))
+    .returning();
+  return row!;
+}
+
+export async function findApiKey(db: Database, id: string): Promise<ApiKeyRow> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  if (!row) throw resourceNotFound(`key "${id}" not found`);
+  return row;
 }
 
 export function listApiKeys(db: Database, workspaceId?: string) {
@@ -54,9 +109,9 @@ export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<Ap
     .select()
     .from(apiKeys)
     .where(or(eq(apiKeys.id, given), eq(apiKeys.prefix, prefix), eq(apiKeys.keyHash, hashApiKey(given))));
-  if (matches.length === 0) throw new UserError(`no key matches "${idOrPrefix}"`);
+  if (matches.length === 0) throw resourceNotFound(`no key matches "${idOrPrefix}"`);
   if (matches.length > 1) {
-    throw new UserError(`"${idOrPrefix}" matches ${matches.length} keys; use the key id (${matches.map((k) => k.id).join(", ")})`);
+    throw invalidRequest(`"${idOrPrefix}" matches ${matches.length} keys; use the key id (${matches.map((k) => k.id).join(", ")})`);
   }
   const [revoked] = await db
     .update(apiKeys)

@@ -24,6 +24,11 @@ export interface SettleDetails {
   estimated: boolean;
   /** The supplier that served it, recorded with its usage. */
   supplier: string;
+  /** `incomplete`: a stream cut short (the client left, the provider failed mid-way, a write timeout). */
+  status: "completed" | "incomplete";
+  /** From the request's arrival to now, and to the provider's first byte, in ms. */
+  durationMs: number;
+  ttfbMs: number;
 }
 
 /**

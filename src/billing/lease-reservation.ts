@@ -28,7 +28,7 @@ export class LeaseReservation implements Reservation {
     this.periodStart = periodStart(request.principal.limitReset, new Date());
   }
 
-  settle(usage: TokenUsage, { estimated, supplier }: SettleDetails): bigint {
+  settle(usage: TokenUsage, details: SettleDetails): bigint {
     if (this.done) return this.cost;
     let cost: bigint;
     try {
@@ -56,8 +56,7 @@ export class LeaseReservation implements Reservation {
       modelId: this.request.model.id,
       usage,
       cost,
-      estimated,
-      supplier,
+      ...details,
       holdId: lease.id,
       holdUsed: used,
       periodStart: this.periodStart,

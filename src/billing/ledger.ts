@@ -1,10 +1,12 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { billingAccounts, ledgerEntries } from "../db/schema.ts";
-import { UserError } from "../errors.ts";
+import { conflict, invalidRequest } from "../errors.ts";
 
 /** A database or an open transaction: both run the same queries. */
 type Executor = Pick<Database, "insert" | "select" | "update">;
+
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 
 /**
  * Appends a credit (top-up) and raises the balance by the same amount in the
@@ -12,8 +14,12 @@ type Executor = Pick<Database, "insert" | "select" | "update">;
  * the billing account if the workspace had none.
  */
 export async function creditWorkspace(tx: Executor, workspaceId: string, amount: bigint, note: string | null) {
-  if (amount <= 0n) throw new UserError("a credit must be a positive amount");
+  if (amount <= 0n) throw invalidRequest("a credit must be a positive amount", "amount_usd");
   const [entry] = await tx.insert(ledgerEntries).values({ workspaceId, amount, kind: "credit", note }).returning();
+  return { entry: entry!, balance: await raiseBalance(tx, workspaceId, amount) };
+}
+
+async function raiseBalance(tx: Executor, workspaceId: string, amount: bigint): Promise<bigint> {
   const [account] = await tx
     .insert(billingAccounts)
     .values({ workspaceId, balance: amount })
@@ -22,18 +28,58 @@ export async function creditWorkspace(tx: Executor, workspaceId: string, amount:
       set: { balance: sql`${billingAccounts.balance} + ${amount}` },
     })
     .returning();
-  return { entry: entry!, balance: account!.balance };
+  return account!.balance;
 }
 
-export async function addCredit(db: Database, workspaceId: string, amount: bigint, note: string | null) {
-  return db.transaction((tx) => creditWorkspace(tx, workspaceId, amount, note));
+export interface Idempotency {
+  /** The client's Idempotency-Key, unique per workspace. */
+  key: string;
+  /** What the request asked for (its amount and note): the same key with another request is a conflict. */
+  requestHash: string;
 }
 
-export function listLedger(db: Database, workspaceId: string, limit = 100) {
+/**
+ * Tops up a workspace. With an idempotency key, the same key again returns
+ * the entry it made and credits nothing more, even when the two calls race:
+ * the unique (workspace, key) index lets one insert through and the other
+ * reads its row after it committed. The same key with a different request
+ * is a 409. `replayed` says whether the entry existed already.
+ */
+export async function addCredit(
+  db: Database,
+  workspaceId: string,
+  amount: bigint,
+  note: string | null,
+  idempotency?: Idempotency,
+): Promise<{ entry: LedgerEntry; balance: bigint; replayed: boolean }> {
+  if (!idempotency) return { ...(await db.transaction((tx) => creditWorkspace(tx, workspaceId, amount, note))), replayed: false };
+  if (amount <= 0n) throw invalidRequest("a credit must be a positive amount", "amount_usd");
+  const made = await db.transaction(async (tx) => {
+    const [entry] = await tx
+      .insert(ledgerEntries)
+      .values({ workspaceId, amount, kind: "credit", note, idempotencyKey: idempotency.key, idempotencyHash: idempotency.requestHash })
+      .onConflictDoNothing({ target: [ledgerEntries.workspaceId, ledgerEntries.idempotencyKey] })
+      .returning();
+    return entry && { entry, balance: await raiseBalance(tx, workspaceId, amount) };
+  });
+  if (made) return { ...made, replayed: false };
+  const [existing] = await db
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.workspaceId, workspaceId), eq(ledgerEntries.idempotencyKey, idempotency.key)));
+  if (!existing || existing.idempotencyHash !== idempotency.requestHash) {
+    throw conflict(`Idempotency-Key "${idempotency.key}" was already used for a different credit`, "Idempotency-Key");
+  }
+  const [account] = await db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId));
+  return { entry: existing, balance: account?.balance ?? 0n, replayed: true };
+}
+
+/** A workspace's ledger, newest first; `before` is an entry id to continue below (cursor pagination). */
+export function listLedger(db: Database, workspaceId: string, limit = 100, before?: bigint) {
   return db
     .select()
     .from(ledgerEntries)
-    .where(eq(ledgerEntries.workspaceId, workspaceId))
-    .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+    .where(and(eq(ledgerEntries.workspaceId, workspaceId), before === undefined ? undefined : lt(ledgerEntries.id, before)))
+    .orderBy(desc(ledgerEntries.id))
     .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { UserError } from "../errors.ts";
+import { invalidRequest } from "../errors.ts";
 
 /** Money is integer nano-USD (bigint): 1 USD = 1_000_000_000 nano. */
 export const NANO_PER_USD = 1_000_000_000n;
@@ -8,7 +8,7 @@ const USD_PATTERN = /^(\d{1,12})(?:\.(\d{1,9}))?$/;
 /** Parses a non-negative decimal USD amount exactly ("12.5" → 12_500_000_000n). */
 export function parseUsd(text: string): bigint {
   const match = USD_PATTERN.exec(text.trim().replace(/^\$/, ""));
-  if (!match) throw new UserError(`"${text}" is not a USD amount (use digits with up to 9 decimals, e.g. 25 or 0.50)`);
+  if (!match) throw invalidRequest(`"${text}" is not a USD amount (use digits with up to 9 decimals, e.g. 25 or 0.50)`);
   const [, whole, fraction = ""] = match;
   return BigInt(whole!) * NANO_PER_USD + BigInt(fraction.padEnd(9, "0"));
 }

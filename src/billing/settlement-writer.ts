@@ -1,17 +1,16 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { TokenUsage } from "../providers/types.ts";
+import type { SettleDetails } from "./billing.ts";
 
 /** One finished request, ready to be written. */
-export interface Settlement {
+export interface Settlement extends SettleDetails {
   requestId: string;
   workspaceId: string;
   keyId: string;
   modelId: string;
   usage: TokenUsage;
   cost: bigint;
-  estimated: boolean;
-  supplier: string;
   /** The hold the request was admitted against, and how much of it the cost used up. */
   holdId: string;
   holdUsed: bigint;
@@ -42,6 +41,9 @@ export async function writeSettlements(db: Database, batch: Settlement[]) {
     cost_nano: s.cost.toString(),
     estimated: s.estimated,
     supplier: s.supplier,
+    status: s.status,
+    duration_ms: Math.round(s.durationMs),
+    ttfb_ms: Math.round(s.ttfbMs),
     hold_id: s.holdId,
     hold_used: s.holdUsed.toString(),
     period_start: s.periodStart.toISOString(),

@@ -1,18 +1,29 @@
-import { and, eq, gte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { rowsOf } from "../db/rows.ts";
 import { usageRecords } from "../db/schema.ts";
+import type { LimitReset } from "./limit-period.ts";
+import { periodStart } from "./limit-period.ts";
 
-export type UsageGrouping = "model" | "key" | "day";
-export const USAGE_GROUPINGS: readonly UsageGrouping[] = ["model", "key", "day"];
+export type UsageGrouping = "model" | "key" | "day" | "supplier";
+export const USAGE_GROUPINGS: readonly UsageGrouping[] = ["model", "key", "day", "supplier"];
 
 const groupColumn: Record<UsageGrouping, SQL<string>> = {
   model: sql<string>`${usageRecords.modelId}`,
   key: sql<string>`${usageRecords.apiKeyId}`,
   day: sql<string>`to_char(${usageRecords.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
+  supplier: sql<string>`coalesce(${usageRecords.supplier}, '-')`,
 };
 
-/** Token and cost totals of a workspace's usage records, optionally since a time and grouped. */
-export async function usageTotals(db: Database, workspaceId: string, options: { since?: Date; by?: UsageGrouping } = {}) {
+export interface UsageQuery {
+  since?: Date;
+  /** Exclusive. */
+  until?: Date;
+  by?: UsageGrouping;
+}
+
+/** Token and cost totals of a workspace's usage records, in a time range, optionally grouped. */
+export async function usageTotals(db: Database, workspaceId: string, options: UsageQuery = {}) {
   const group = options.by ? groupColumn[options.by] : sql<string>`'all'`;
   const query = db
     .select({
@@ -27,8 +38,35 @@ export async function usageTotals(db: Database, workspaceId: string, options: { 
       estimated: sql<number>`count(*) filter (where ${usageRecords.estimated})::int`,
     })
     .from(usageRecords)
-    .where(and(eq(usageRecords.workspaceId, workspaceId), options.since ? gte(usageRecords.createdAt, options.since) : undefined))
+    .where(
+      and(
+        eq(usageRecords.workspaceId, workspaceId),
+        options.since ? gte(usageRecords.createdAt, options.since) : undefined,
+        options.until ? lt(usageRecords.createdAt, options.until) : undefined,
+      ),
+    )
     .$dynamic();
   const rows = options.by ? await query.groupBy(group).orderBy(group) : await query;
   return rows.map((row) => ({ ...row, cost: BigInt(row.cost) }));
+}
+
+/** What a key has spent: today, this week (from Monday), this month (UTC) and in all, in nano-USD. */
+export async function keySpending(db: Database, keyId: string, now = new Date()) {
+  const since = (reset: LimitReset) => periodStart(reset, now).toISOString();
+  const [row] = rowsOf<{ day: string; week: string; month: string; total: string }>(
+    await db.execute(sql`
+      select coalesce(sum(cost_nano) filter (where created_at >= ${since("daily")}::timestamptz), 0)::text as day,
+             coalesce(sum(cost_nano) filter (where created_at >= ${since("weekly")}::timestamptz), 0)::text as week,
+             coalesce(sum(cost_nano) filter (where created_at >= ${since("monthly")}::timestamptz), 0)::text as month,
+             coalesce(sum(cost_nano), 0)::text as total
+      from usage_records where api_key_id = ${keyId}`),
+  );
+  return { day: BigInt(row!.day), week: BigInt(row!.week), month: BigInt(row!.month), total: BigInt(row!.total) };
+}
+
+export type UsageRecord = typeof usageRecords.$inferSelect;
+
+export async function findUsageRecord(db: Database, requestId: string): Promise<UsageRecord | undefined> {
+  const [row] = await db.select().from(usageRecords).where(eq(usageRecords.requestId, requestId));
+  return row;
 }

@@ -24,6 +24,8 @@ export interface CallContext {
   bodyBytes: number;
   /** The client's signal: a disconnect aborts the upstream call. */
   signal: AbortSignal;
+  /** performance.now() when the request arrived (durations in the usage record). */
+  startedAt: number;
 }
 
 /** Failover settings for one request: its deadline runs from now. */

@@ -59,7 +59,15 @@ export async function runCall(deps: CallDeps, options: CallOptions, ctx: CallCon
     });
     const supplier = served.supplier.config.name;
     const { result, upstreamMs } = served.value;
-    const cost = reservation.settle(result.usage, { estimated: false, supplier });
+    const now = performance.now();
+    const cost = reservation.settle(result.usage, {
+      estimated: false,
+      supplier,
+      status: "completed",
+      durationMs: now - ctx.startedAt,
+      // A non-streaming reply's first byte is its whole body: headers come when the provider is done.
+      ttfbMs: now - ctx.startedAt,
+    });
     return { result, cost, upstreamMs, supplier, attempts: served.attempts };
   } finally {
     reservation.release();

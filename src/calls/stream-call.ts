@@ -68,13 +68,21 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
     reservation.release();
     throw error;
   }
-  const upstreamMs = performance.now() - upstreamStart;
+  const firstEventAt = performance.now();
+  const upstreamMs = firstEventAt - upstreamStart;
   const { raw, translator, prepared, first, ended } = served.value;
   const supplier = served.supplier.config.name;
   const meter = new StreamMeter();
+  const details = (status: "completed" | "incomplete", estimated: boolean) => ({
+    estimated,
+    supplier,
+    status,
+    durationMs: performance.now() - ctx.startedAt,
+    ttfbMs: firstEventAt - ctx.startedAt,
+  });
   const settleCutShort = () => {
     const { usage, estimated } = usageSoFar(meter, ctx.bodyBytes, prepared.maxOutputTokens);
-    return reservation.settle(usage, { estimated, supplier });
+    return reservation.settle(usage, details("incomplete", estimated));
   };
   // The stream may never be pulled if the client left before it started.
   signal.addEventListener("abort", settleCutShort, { once: true });
@@ -100,7 +108,7 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
         }
       }
       completed = true;
-      const cost = meter.reported ? reservation.settle(meter.reported, { estimated: false, supplier }) : settleCutShort();
+      const cost = meter.reported ? reservation.settle(meter.reported, details("completed", false)) : settleCutShort();
       yield { type: "billed", usage: meter.reported, cost };
     } finally {
       // Ends the upstream request too when the stream stops early.

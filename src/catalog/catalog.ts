@@ -1,6 +1,7 @@
 import { asc } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { models } from "../db/schema.ts";
+import { allows, type ModelAccess } from "../auth/model-access.ts";
 import { nanoToUsdNumber } from "../billing/money.ts";
 import type { CatalogModel } from "./model.ts";
 
@@ -15,6 +16,8 @@ const MODEL_CREATED = 1704067200;
 export class Catalog {
   private byId = new Map<string, CatalogModel>();
   private listBody = '{"object":"list","data":[]}';
+  /** The list as keys with a model list see it, by that list; rebuilt on each reload. */
+  private filteredBodies = new Map<string, string>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly db: Database) {}
@@ -45,6 +48,7 @@ export class Catalog {
     }
     this.byId = next;
     this.listBody = JSON.stringify({ object: "list", data: [...next.values()].map(toListEntry) });
+    this.filteredBodies = new Map();
   }
 
   start(refreshSeconds: number) {
@@ -66,9 +70,17 @@ export class Catalog {
     return [...this.byId.values()];
   }
 
-  /** The serialised `GET /v1/models` reply. */
-  modelListJson(): string {
-    return this.listBody;
+  /** The serialised `GET /v1/models` reply for a key: every enabled model, or those its model list allows. */
+  modelListJson(access: ModelAccess | null = null): string {
+    if (access === null) return this.listBody;
+    let body = this.filteredBodies.get(access.text);
+    if (body === undefined) {
+      const data = [...this.byId.values()].filter((model) => allows(access, model.id)).map(toListEntry);
+      // Bounded: a burst of distinct model lists cannot grow this without limit.
+      if (this.filteredBodies.size >= 1000) this.filteredBodies.clear();
+      this.filteredBodies.set(access.text, (body = JSON.stringify({ object: "list", data })));
+    }
+    return body;
   }
 }
 

@@ -17,13 +17,13 @@ export interface ChatDeps {
   calls: CallDeps;
 }
 
-function callOptions(deps: ChatDeps, body: ChatCompletionRequest) {
-  return callOptionsFromChat(body, resolveChatModel(deps.catalog, body.model));
+function callOptions(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext) {
+  return callOptionsFromChat(body, resolveChatModel(deps.catalog, body.model, ctx.principal.models));
 }
 
 /** POST /v1/chat/completions without streaming: one chat.completion. */
 export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext): Promise<BilledJson<ChatCompletion>> {
-  const options = callOptions(deps, body);
+  const options = callOptions(deps, body, ctx);
   const outcome = await runCall(deps.calls, options, ctx);
   const completion = toChatCompletion(outcome.result, newCompletionMeta(options.model.id, ctx.requestId), nanoToUsdNumber(outcome.cost));
   const { cost, upstreamMs, supplier, attempts } = outcome;
@@ -36,7 +36,7 @@ export async function completeChat(deps: ChatDeps, body: ChatCompletionRequest, 
  * `[DONE]`. A failure after the 200 is one error frame before `[DONE]`.
  */
 export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext): Promise<EventStream> {
-  const options = callOptions(deps, body);
+  const options = callOptions(deps, body, ctx);
   const stream = await streamCall(deps.calls, options, ctx);
   const encoder = new ChunkEncoder(newCompletionMeta(options.model.id, ctx.requestId));
   const includeUsage = body.stream_options?.include_usage === true;

@@ -1,9 +1,10 @@
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/client.ts";
-import { UserError } from "../errors.ts";
+import { ApiError, UserError } from "../errors.ts";
 import { findWorkspace } from "../workspaces/workspaces.ts";
 import { parseArgs } from "./args.ts";
 import type { CliContext, Command } from "./command.ts";
+import { adminKeyCreate, adminKeyList, adminKeyRevoke } from "./commands/admin-key.ts";
 import { creditAdd } from "./commands/credit.ts";
 import { keyCreate, keyList, keyRevoke } from "./commands/key.ts";
 import { ledger, ledgerVerify } from "./commands/ledger.ts";
@@ -31,6 +32,9 @@ const COMMANDS: Command[] = [
   supplierDisable,
   supplierEnable,
   supplierRemove,
+  adminKeyCreate,
+  adminKeyList,
+  adminKeyRevoke,
 ];
 
 function overview(): string {
@@ -103,7 +107,8 @@ export async function runCli(argv: string[], print = (text: string) => console.l
 
 /** User mistakes and operational failures get one line; only real bugs get a stack trace. */
 function describe(error: unknown): string {
-  if (error instanceof UserError) return error.message;
+  // The operations the CLI shares with the admin API refuse with the API's errors: one line here too.
+  if (error instanceof UserError || error instanceof ApiError) return error.message;
   if (error instanceof Error && isOperational(error)) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

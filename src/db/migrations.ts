@@ -8,6 +8,7 @@ import m0002 from "../../drizzle/0002_billing_holds_and_key_spend.sql" with { ty
 import m0003 from "../../drizzle/0003_extend_credit_hold_function.sql" with { type: "text" };
 import m0004 from "../../drizzle/0004_suppliers.sql" with { type: "text" };
 import m0005 from "../../drizzle/0005_settle_batch_function.sql" with { type: "text" };
+import m0006 from "../../drizzle/0006_admin_api.sql" with { type: "text" };
 
 const sqlByTag: Record<string, string> = {
   "0000_init": m0000,
@@ -16,6 +17,7 @@ const sqlByTag: Record<string, string> = {
   "0003_extend_credit_hold_function": m0003,
   "0004_suppliers": m0004,
   "0005_settle_batch_function": m0005,
+  "0006_admin_api": m0006,
 };
 
 /** The journal's migrations in drizzle's own format (same split and hash as its file reader). */

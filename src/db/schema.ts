@@ -6,6 +6,7 @@ import {
   check,
   primaryKey,
   index,
+  uniqueIndex,
   integer,
   pgTable,
   text,
@@ -48,10 +49,15 @@ export const ledgerEntries = pgTable(
     /** The request a debit settles; unique so settlement is idempotent. */
     requestId: text("request_id").unique(),
     note: text("note"),
+    /** A credit's Idempotency-Key (admin API), unique per workspace, with a hash of what it credited. */
+    idempotencyKey: text("idempotency_key"),
+    idempotencyHash: text("idempotency_hash"),
     createdAt: createdAt(),
   },
   (table) => [
     index("ledger_entries_workspace_time_idx").on(table.workspaceId, table.createdAt),
+    index("ledger_entries_workspace_id_idx").on(table.workspaceId, table.id),
+    uniqueIndex("ledger_entries_idempotency_idx").on(table.workspaceId, table.idempotencyKey),
     check("ledger_entries_kind_sign", sql`(kind = 'credit' and amount_nano > 0) or (kind = 'debit' and amount_nano <= 0)`),
   ],
 );
@@ -68,18 +74,35 @@ export const apiKeys = pgTable(
     keyHash: text("key_hash").notNull().unique(),
     /** The first characters of the key, enough to recognise it in a list. */
     prefix: text("prefix").notNull(),
-    /** `cli` for issued keys, `env` for OPENTOKEN_DEMO_KEY. */
-    source: text("source", { enum: ["cli", "env"] }).notNull().default("cli"),
+    /** `cli` for keys issued by the CLI, `admin` by the admin API, `env` for OPENTOKEN_DEMO_KEY. */
+    source: text("source", { enum: ["cli", "admin", "env"] }).notNull().default("cli"),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     spendLimit: nanoUsd("spend_limit_nano"),
     /** UTC period after which the spend limit starts afresh; null = lifetime limit. */
     limitReset: text("limit_reset", { enum: ["daily", "weekly", "monthly"] }),
+    /** The models the key may use: exact catalog ids or `provider/*`; null = every model. */
+    models: text("models").array(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   },
   (table) => [index("api_keys_workspace_idx").on(table.workspaceId)],
 );
+
+/**
+ * Management keys: they call /admin/v1/* (the operator's own API) and
+ * nothing else. Same format and storage as customer keys (hash + prefix),
+ * in their own table so no customer key can ever be one.
+ */
+export const adminKeys = pgTable("admin_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  keyHash: text("key_hash").notNull().unique(),
+  prefix: text("prefix").notNull(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+});
 
 /** The routing catalog; the gateway serves from an in-memory snapshot of it. */
 export const models = pgTable(
@@ -131,6 +154,11 @@ export const usageRecords = pgTable(
     estimated: boolean("estimated").notNull().default(false),
     /** The supplier that served the request (null for records written before suppliers existed). */
     supplier: text("supplier"),
+    /** `completed`, or `incomplete` for a stream cut short (client gone, failure mid-stream, write timeout). */
+    status: text("status", { enum: ["completed", "incomplete"] }),
+    /** From the request's arrival to its settlement, and to the provider's first byte (ms). */
+    durationMs: integer("duration_ms"),
+    ttfbMs: integer("ttfb_ms"),
     createdAt: createdAt(),
   },
   (table) => [

@@ -34,7 +34,7 @@ export async function createEmbeddings(
   body: EmbeddingRequest,
   context: CallContext,
 ): Promise<BilledJson<EmbeddingList>> {
-  const model = resolveEmbeddingModel(deps.catalog, body.model);
+  const model = resolveEmbeddingModel(deps.catalog, body.model, context.principal.models);
   const adapter = ADAPTERS[model.provider];
   if (!adapter) throw embeddingsUnsupported(model.id);
   const inputs = readInputs(body.input);
@@ -59,7 +59,8 @@ export async function createEmbeddings(
     const batches = served.value;
     const supplier = served.supplier.config.name;
     const { promptTokens, estimated } = countPromptTokens(batches, calls, inputs);
-    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, { estimated, supplier });
+    const durationMs = performance.now() - context.startedAt;
+    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, { estimated, supplier, status: "completed", durationMs, ttfbMs: durationMs });
     const list = toEmbeddingList(
       batches.flatMap((batch) => batch.vectors),
       body.encoding_format ?? "float",

@@ -32,7 +32,20 @@ export const docs = () => new Elysia({ name: "docs" })
           description:
             "OpenAI-compatible LLM gateway. Authenticate with `Authorization: Bearer sk-optk-...`. Every failure uses the OpenAI error envelope.",
         },
-        components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: "http", scheme: "bearer", description: "A customer key (sk-optk-…): the /v1 routes" },
+            adminKey: { type: "http", scheme: "bearer", description: "A management key (opentoken admin-key create): the /admin/v1 routes only" },
+          },
+        },
+        tags: [
+          { name: "Chat" },
+          { name: "Embeddings" },
+          { name: "Models" },
+          { name: "Keys", description: "The calling key's own view" },
+          { name: "Admin", description: "The operator's API: workspaces, credits, keys, usage, ledger, request records (management keys)" },
+          { name: "System" },
+        ],
       },
     }),
   )

@@ -21,10 +21,12 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * A JSON request body, read within `limit` bytes and parsed only after a
  * linear scan has checked its nesting depth, so no body within the limit can
  * make parsing, validation or translation recurse deeply. Returns the value
- * and the body's size in bytes (billing's worst-case input).
+ * and the body's size in bytes (billing's worst-case input). With
+ * `optional`, an empty body is null (a DELETE sends none).
  */
-export async function readJsonBody(request: Request, limit: number): Promise<{ value: unknown; bytes: number }> {
+export async function readJsonBody(request: Request, limit: number, optional = false): Promise<{ value: unknown; bytes: number }> {
   const bytes = await readCapped(request, limit);
+  if (optional && bytes.byteLength === 0) return { value: null, bytes: 0 };
   if (exceedsDepth(bytes, MAX_JSON_DEPTH)) throw tooDeep;
   try {
     return { value: JSON.parse(utf8.decode(bytes)), bytes: bytes.byteLength };

@@ -30,8 +30,8 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
  * through Elysia's `set.headers`: with those set, Elysia rebuilds every
  * returned Response to merge them (a new Headers and a re-streamed body).
  */
-export function jsonResponse(body: string, ctx: Pick<RequestContext, "requestId">): Response {
-  return new Response(body, { headers: { "content-type": "application/json", "x-request-id": ctx.requestId } });
+export function jsonResponse(body: string, ctx: Pick<RequestContext, "requestId">, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", "x-request-id": ctx.requestId } });
 }
 
 /**

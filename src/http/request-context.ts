@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { Principal } from "../auth/authenticator.ts";
+import type { AdminPrincipal, Principal } from "../auth/authenticator.ts";
 import { newRequestId } from "./request-id.ts";
 
 /**
@@ -14,8 +14,10 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The body's size in bytes once it is read (billing's worst-case input); 0 without a body. */
   bodyBytes: number;
-  /** The caller's key, on authenticated routes (set before the body is read). */
+  /** The caller's key, on /v1 routes (set before the body is read). */
   principal: Principal | undefined;
+  /** The caller's management key, on /admin/v1 routes. */
+  admin: AdminPrincipal | undefined;
   /** Closes the client connection even when its writes are stalled (a cut stream); undefined without a server (tests). */
   readonly closeConnection: (() => void) | undefined;
 }
@@ -27,6 +29,7 @@ export function newRequestContext(request: Request, closeConnection: (() => void
     signal: request.signal,
     bodyBytes: 0,
     principal: undefined,
+    admin: undefined,
     closeConnection,
   };
 }

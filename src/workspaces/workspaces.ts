@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { creditWorkspace } from "../billing/ledger.ts";
 import type { Database } from "../db/client.ts";
-import { UserError } from "../errors.ts";
+import { conflict, invalidRequest, resourceNotFound } from "../errors.ts";
 import { billingAccounts, workspaces } from "../db/schema.ts";
 import { randomId } from "../util/random.ts";
 
@@ -11,7 +11,7 @@ export type Workspace = typeof workspaces.$inferSelect;
 export async function createWorkspace(db: Database, name: string, credit = 0n): Promise<Workspace> {
   const trimmed = name.trim();
   if (!/^[\w.-]{1,64}$/.test(trimmed)) {
-    throw new UserError(`workspace name "${name}" is invalid: use 1-64 letters, digits, "_", "-" or "."`);
+    throw invalidRequest(`workspace name "${name}" is invalid: use 1-64 letters, digits, "_", "-" or "."`, "name");
   }
   return db.transaction(async (tx) => {
     const [workspace] = await tx
@@ -19,7 +19,7 @@ export async function createWorkspace(db: Database, name: string, credit = 0n): 
       .values({ id: randomId("ws"), name: trimmed })
       .onConflictDoNothing()
       .returning();
-    if (!workspace) throw new UserError(`workspace "${trimmed}" already exists`);
+    if (!workspace) throw conflict(`workspace "${trimmed}" already exists`, "name");
     await tx.insert(billingAccounts).values({ workspaceId: workspace.id });
     if (credit > 0n) await creditWorkspace(tx, workspace.id, credit, "initial credit");
     return workspace;
@@ -32,7 +32,7 @@ export async function findWorkspace(db: Database, nameOrId: string): Promise<Wor
     .select()
     .from(workspaces)
     .where(sql`${workspaces.name} = ${nameOrId} or ${workspaces.id} = ${nameOrId}`);
-  if (!workspace) throw new UserError(`workspace "${nameOrId}" not found`);
+  if (!workspace) throw resourceNotFound(`workspace "${nameOrId}" not found`);
   return workspace;
 }
 

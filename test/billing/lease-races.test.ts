@@ -48,8 +48,8 @@ test("two concurrent lease extensions on one workspace never grant the same free
   // Balance $1 (1e9 nano). Two keys of the same workspace each ask for a request reserving $0.60.
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
   const { row: key2 } = await createApiKey(db, workspace.id);
-  const p1 = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
-  const p2 = { keyId: key2.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const p1 = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
+  const p2 = { keyId: key2.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
   const billing = newBilling();
 
   // Another transaction (e.g. a settlement batch, or a third process's extension) holds the account row
@@ -64,7 +64,7 @@ test("two concurrent lease extensions on one workspace never grant the same free
   const admitted = outcomes.filter((o) => o.status === "fulfilled");
   const holds = await openHolds(db, workspace.id);
   // Settle whatever was admitted at its full worst case: this is the overdraft the holds allowed.
-  for (const o of admitted) (o as PromiseFulfilledResult<any>).value.settle(usage(600_000), { estimated: false, supplier: "google" });
+  for (const o of admitted) (o as PromiseFulfilledResult<any>).value.settle(usage(600_000), { estimated: false, supplier: "google", status: "completed", durationMs: 1, ttfbMs: 1 });
   await billing.flush();
   const state = await accountState(db, workspace.id);
 
@@ -75,7 +75,7 @@ test("two concurrent lease extensions on one workspace never grant the same free
 
 test("a hold that expired (and was swept) while its process was paused is not revived as a lease", async () => {
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
-  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
   const billing = newBilling();
   // A long request keeps the lease busy (e.g. a 2-minute stream).
   const longRunning = await billing.admit(request(principal, 1_000));
@@ -106,12 +106,12 @@ test("another key's idle spare lease in the same process does not cause a false 
   // Balance $0.20; each key sends one request whose worst case is $0.12 (and which really costs $0.001).
   const { workspace, keyRow } = await newTenant(200_000_000n);
   const { row: key2 } = await createApiKey(db, workspace.id);
-  const p1 = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
-  const p2 = { keyId: key2.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const p1 = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
+  const p2 = { keyId: key2.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
   const billing = newBilling();
 
   const first = await billing.admit(request(p1, 120_000));
-  first.settle(usage(1_000), { estimated: false, supplier: "google" });
+  first.settle(usage(1_000), { estimated: false, supplier: "google", status: "completed", durationMs: 1, ttfbMs: 1 });
   await billing.flush();
   expect(billing.inFlight()).toBe(0);
   // Nothing in flight, balance $0.199: a $0.12 request fits the documented rule
@@ -131,10 +131,10 @@ test("without any artificial lock: 20 keys of one workspace each asking for $0.6
  let worst = 0;
  for (let round = 0; round < 10; round++) {
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
-  const principals = [{ keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null }];
+  const principals = [{ keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null }];
   for (let i = 1; i < 20; i++) {
     const { row } = await createApiKey(db, workspace.id);
-    principals.push({ keyId: row.id, workspaceId: workspace.id, spendLimit: null, limitReset: null });
+    principals.push({ keyId: row.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null });
   }
   const billing = newBilling();
   const outcomes = await Promise.allSettled(principals.map((p) => billing.admit(request(p, 600_000))));
@@ -150,7 +150,7 @@ test("without any artificial lock: 20 keys of one workspace each asking for $0.6
 test("requests admitted from memory while a lease grows do not turn a waiting request into a false 402", async () => {
   // E = one small request's reservation (1,000,000 nano-USD); the balance is 1,000 E.
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
-  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
   const billing = newBilling();
 
   // The first admission gets a quarter of the free credit: a lease of 250 E, 249 E left after it.
@@ -167,10 +167,10 @@ test("requests admitted from memory while a lease grows do not turn a waiting re
 
 test("a settlement with malformed token counts releases the hold instead of stranding it", async () => {
   const { workspace, keyRow } = await newTenant(1_000_000_000n);
-  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null };
+  const principal = { keyId: keyRow.id, workspaceId: workspace.id, spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
   const billing = newBilling();
   const reservation = await billing.admit(request(principal, 10));
   const malformed = { ...usage(0), promptTokens: 1.5 };
-  expect(() => reservation.settle(malformed, { estimated: false, supplier: "google" })).toThrow();
+  expect(() => reservation.settle(malformed, { estimated: false, supplier: "google", status: "completed", durationMs: 1, ttfbMs: 1 })).toThrow();
   expect(billing.inFlight()).toBe(0);
 });

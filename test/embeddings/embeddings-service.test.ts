@@ -16,7 +16,7 @@ import { textEmbedding004 } from "./support.ts";
 // The service's billing contract, with a Billing that records every call and
 // a transport that answers each batchEmbedContents call from its body.
 
-const principal: Principal = { keyId: "key_1", workspaceId: "ws_1", spendLimit: null, limitReset: null };
+const principal: Principal = { keyId: "key_1", workspaceId: "ws_1", spendLimit: null, limitReset: null, keyPrefix: "sk-optk-test", models: null };
 const catalog = { get: (id: string) => (id === textEmbedding004.id ? textEmbedding004 : undefined) } as Catalog;
 
 function recordingBilling() {
@@ -72,7 +72,7 @@ const run = (billing: Billing, transport: UpstreamTransport, body: Partial<Embed
   createEmbeddings(
     { catalog, calls: { suppliers, transport, billing, routing: { maxAttempts: 1, deadlineMs: 60_000 } } },
     { model: "google/text-embedding-004", input: "1", ...body } as EmbeddingRequest,
-    { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0 },
+    { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0, startedAt: performance.now() },
   );
 
 test("admits the UTF-8 byte worst case, settles the estimate as estimated, answers in input order with the cost", async () => {

@@ -41,8 +41,8 @@ test("model resolution: unknown → model_not_found, chat model → embeddings_u
     ["google/gemini-3-flash", { ...textEmbedding004, id: "google/gemini-3-flash", kind: "chat" as const }],
   ]);
   const catalog = { get: (id: string) => models.get(id) } as Catalog;
-  expect(resolveEmbeddingModel(catalog, "google/text-embedding-004")).toBe(textEmbedding004);
-  expect(thrown(() => resolveEmbeddingModel(catalog, "openai/text-embedding-3-small"))).toEqual({
+  expect(resolveEmbeddingModel(catalog, "google/text-embedding-004", null)).toBe(textEmbedding004);
+  expect(thrown(() => resolveEmbeddingModel(catalog, "openai/text-embedding-3-small", null))).toEqual({
     status: 400,
     error: {
       type: "invalid_request_error",
@@ -51,7 +51,7 @@ test("model resolution: unknown → model_not_found, chat model → embeddings_u
       message: 'model "openai/text-embedding-3-small" not found',
     },
   });
-  expect(thrown(() => resolveEmbeddingModel(catalog, "google/gemini-3-flash"))).toEqual({
+  expect(thrown(() => resolveEmbeddingModel(catalog, "google/gemini-3-flash", null))).toEqual({
     status: 400,
     error: {
       type: "invalid_request_error",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { Authenticator } from "../../src/auth/authenticator.ts";
+import type { AdminAuthenticator, Authenticator } from "../../src/auth/authenticator.ts";
 import { createApp } from "../../src/http/app.ts";
 import { MAX_JSON_DEPTH } from "../../src/http/json-body.ts";
 import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
@@ -121,8 +121,10 @@ test("an unexpected failure → 500 api_error with the request id and no interna
   const broken = { authenticate: () => Promise.reject(new Error("connection string postgres://secret@db")) };
   const app = createApp({
     config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30, streamWriteTimeoutMs: 1000 },
+    db: gateway.db,
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
+    adminAuthenticator: broken as unknown as AdminAuthenticator,
     chat: {} as never,
     embeddings: {} as never,
   });

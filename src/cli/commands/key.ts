@@ -23,9 +23,10 @@ function parseLimitReset(text: string | undefined, hasLimit: boolean): LimitRese
 
 export const keyCreate: Command = {
   name: "key create",
-  usage: "key create <workspace> [--name <n>] [--spend-limit <usd> [--limit-reset daily|weekly|monthly]] [--expires <ISO-8601 time>]",
+  usage:
+    "key create <workspace> [--name <n>] [--spend-limit <usd> [--limit-reset daily|weekly|monthly]] [--expires <ISO-8601 time>] [--models <id|provider/*,…>]",
   summary: "Issue an API key; the full key is printed once and never again. A spend limit is lifetime unless it resets (UTC)",
-  valueFlags: ["name", "spend-limit", "limit-reset", "expires"],
+  valueFlags: ["name", "spend-limit", "limit-reset", "expires", "models"],
   async run(args, { withWorkspace, print }) {
     const [workspaceName] = args.positionals;
     if (!workspaceName) throw new UserError("missing <workspace>");
@@ -35,6 +36,7 @@ export const keyCreate: Command = {
       spendLimit: limit === undefined ? undefined : parseUsd(limit),
       limitReset: parseLimitReset(flag(args, "limit-reset"), limit !== undefined),
       expiresAt: parseExpiry(flag(args, "expires")),
+      models: flag(args, "models")?.split(",").map((model) => model.trim()).filter(Boolean),
     };
     const { key, row } = await withWorkspace(workspaceName, (db, workspace) => createApiKey(db, workspace.id, options));
     print(key);
