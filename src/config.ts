@@ -31,6 +31,10 @@ export interface Config {
   leaseTtlSeconds: number;
   /** How long finished requests wait to be written to the ledger together. */
   settleIntervalMs: number;
+  /** Bearer token for GET /metrics; without one, /metrics answers only direct loopback clients. */
+  metricsToken: string | undefined;
+  /** `json`: one access-log line per request on stdout, and start-up lines as JSON. */
+  logFormat: "text" | "json";
   /** The default suppliers' base URLs (their keys are GOOGLE_API_KEY / ANTHROPIC_API_KEY in `environment`). */
   providers: {
     google: { baseUrl: string };
@@ -50,6 +54,12 @@ function positiveInt(env: Env, name: string, fallback: number): number {
     throw new UserError(`${name} must be a positive integer, got "${raw}"`);
   }
   return value;
+}
+
+function logFormat(raw: string | undefined): "text" | "json" {
+  if (raw === undefined || raw === "" || raw === "text") return "text";
+  if (raw === "json") return "json";
+  throw new UserError(`LOG_FORMAT must be "text" or "json", got "${raw}"`);
 }
 
 const nonEmpty = (value: string | undefined) => (value ? value : undefined);
@@ -74,6 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
     streamWriteTimeoutMs: positiveInt(env, "STREAM_WRITE_TIMEOUT_MS", 30_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
     settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
+    metricsToken: nonEmpty(env.METRICS_TOKEN),
+    logFormat: logFormat(env.LOG_FORMAT),
     providers: {
       google: { baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com") },
       anthropic: { baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com") },

@@ -22,6 +22,7 @@ export type ErrorCode =
   | "missing_auth"
   | "invalid_key"
   | "expired_key"
+  | "forbidden"
   | "insufficient_credit"
   | "spend_limit_exceeded"
   | "upstream_invalid_request"
@@ -164,6 +165,8 @@ const authError = (code: ErrorCode, message: string) =>
 export const missingAuth = () => authError("missing_auth", "missing API key: send it as 'Authorization: Bearer <key>'");
 export const invalidKey = () => authError("invalid_key", "invalid API key");
 export const expiredKey = () => authError("expired_key", "this API key has expired");
+
+export const forbidden = (message: string) => new ApiError({ status: 403, type: "authentication_error", code: "forbidden", message });
 
 export const insufficientCredit = (message: string) =>
   new ApiError({ status: 402, type: "invalid_request_error", code: "insufficient_credit", message });

@@ -8,6 +8,9 @@ import { createApp } from "./http/app.ts";
 import type { CallDeps } from "./calls/call-deps.ts";
 import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
 import { GoogleChatAdapter } from "./providers/google/index.ts";
+import { AccessLog, stdoutSink } from "./observability/access-log.ts";
+import { allOf } from "./observability/finished-request.ts";
+import { GatewayMetrics } from "./observability/gateway-metrics.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
 import { SupplierStatsReporter } from "./routing/supplier-stats.ts";
@@ -26,10 +29,15 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   const authenticator = customerAuthenticator(database.db, config.keyCacheSeconds * 1000);
   const adminAuthenticator = createAdminAuthenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
-  const billing = new LeaseBilling(database.db, config);
-  const transport = createTransport(config);
   const suppliers = new SupplierRegistry(database.db, config);
   await suppliers.load();
+  const metrics: GatewayMetrics = new GatewayMetrics({
+    suppliers: () => suppliers.all().map((supplier) => ({ name: supplier.config.name, state: supplier.health.state() })),
+    settlementBacklog: () => billing.settlementBacklog(),
+  });
+  const billing: LeaseBilling = new LeaseBilling(database.db, { ...config, observer: metrics });
+  const transport = createTransport(config);
+  const accessLog = config.logFormat === "json" ? new AccessLog(stdoutSink()) : undefined;
   const supplierStats = new SupplierStatsReporter(database.db, () => suppliers.all());
   const calls: CallDeps = {
     adapters: { google: new GoogleChatAdapter(transport), anthropic: anthropicChatAdapter },
@@ -37,6 +45,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     routing: { maxAttempts: config.upstreamMaxAttempts, deadlineMs: config.upstreamDeadlineMs },
     transport,
     billing,
+    observeAttempt: (supplier, outcome) => metrics.upstreamAttempt(supplier, outcome),
   };
   const app = createApp({
     config,
@@ -46,6 +55,8 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     adminAuthenticator,
     chat: { catalog, calls },
     embeddings: { catalog, calls },
+    metrics,
+    observer: allOf(accessLog ? [metrics, accessLog] : [metrics]),
   });
 
   return {
@@ -56,6 +67,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     billing,
     suppliers,
     supplierStats,
+    metrics,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
@@ -82,6 +94,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       await authenticator.stop();
       await adminAuthenticator.stop();
       await billing.stop();
+      await accessLog?.stop();
     },
   };
 }

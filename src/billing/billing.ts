@@ -18,6 +18,14 @@ export interface AdmissionRequest {
   worstCase: WorstCase;
 }
 
+/** What billing reports for metrics (observability/gateway-metrics.ts). */
+export interface BillingObserver {
+  /** One database round trip growing a lease: every waiter's need granted, less (short), or an error. */
+  leaseExtension(result: "granted" | "short" | "failed"): void;
+  /** One settlement batch written, or failed (it is retried). */
+  settlementBatch(ok: boolean): void;
+}
+
 /** How a settled request was served. */
 export interface SettleDetails {
   /** Some token counts are the gateway's estimate (a stream cut short), not the provider's. */

@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Database } from "../db/client.ts";
-import type { AdmissionRequest, Billing, Reservation } from "./billing.ts";
+import type { AdmissionRequest, Billing, BillingObserver, Reservation } from "./billing.ts";
 import { costOf } from "./cost.ts";
 import { dropHolds } from "./hold-store.ts";
 import { Lease, type Waiter } from "./lease.ts";
@@ -14,6 +14,7 @@ export interface LeaseBillingOptions {
   leaseTtlSeconds: number;
   /** How long finished requests wait to be written together. */
   settleIntervalMs: number;
+  observer?: BillingObserver;
 }
 
 /**
@@ -42,14 +43,19 @@ export class LeaseBilling implements Billing {
     private readonly db: Database,
     options: LeaseBillingOptions,
   ) {
-    this.settler = new Settler(db, options.settleIntervalMs);
+    this.settler = new Settler(db, options.settleIntervalMs, options.observer);
     const take = (lease: Lease, waiter: Waiter) => new LeaseReservation(this.settler, lease, waiter.request, waiter.estimate);
-    this.extender = new LeaseExtender(db, this.leases, options.leaseTtlSeconds, take);
+    this.extender = new LeaseExtender(db, this.leases, options.leaseTtlSeconds, take, options.observer);
     this.maintenance = new LeaseMaintenance(db, this.leases, options.leaseTtlSeconds);
   }
 
   start() {
     this.maintenance.start();
+  }
+
+  /** Settlements not yet written, and how long the oldest has waited. */
+  settlementBacklog() {
+    return this.settler.backlog();
   }
 
   /** Writes pending settlements and gives every hold back. */

@@ -1,5 +1,5 @@
 import type { Database } from "../db/client.ts";
-import type { Reservation } from "./billing.ts";
+import type { BillingObserver, Reservation } from "./billing.ts";
 import { extendHold, type ExtendResult, shrinkHolds } from "./hold-store.ts";
 import { Lease, type Waiter } from "./lease.ts";
 import { periodStart } from "./limit-period.ts";
@@ -21,6 +21,7 @@ export class LeaseExtender {
     private readonly ttlSeconds: number,
     /** Admits a waiter against a lease that now covers it. */
     private readonly take: (lease: Lease, waiter: Waiter) => Reservation,
+    private readonly observer?: BillingObserver,
   ) {}
 
   /** Serves a lease's waiting requests; a no-op while an extension of it is already running. */
@@ -54,9 +55,11 @@ export class LeaseExtender {
             ttlSeconds: this.ttlSeconds,
           });
         } catch (error) {
+          this.observer?.leaseExtension("failed");
           for (const waiter of remaining) waiter.reject(error);
           continue;
         }
+        this.observer?.leaseExtension(result.kind === "no_account" || result.granted < need ? "short" : "granted");
         if (result.kind === "no_account") {
           for (const waiter of remaining) waiter.reject(noBillingAccount());
           continue;

@@ -1,9 +1,11 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Billing } from "../billing/billing.ts";
 import type { ProviderName } from "../catalog/model.ts";
+import type { BilledCall } from "../observability/finished-request.ts";
 import type { ChatAdapter } from "../providers/adapter.ts";
 import type { UpstreamTransport } from "../providers/upstream-transport.ts";
 import type { CandidateSource, FailoverOptions } from "../routing/failover.ts";
+import type { Outcome } from "../routing/supplier-health.ts";
 
 /** What running a provider-neutral call needs, wired once (gateway.ts). */
 export interface CallDeps {
@@ -14,6 +16,8 @@ export interface CallDeps {
   routing: { maxAttempts: number; deadlineMs: number };
   transport: UpstreamTransport;
   billing: Billing;
+  /** Each attempt's outcome on a supplier (metrics). */
+  observeAttempt?: (supplier: string, outcome: Outcome) => void;
 }
 
 /** The request a call runs for, as the HTTP layer knows it. */
@@ -26,15 +30,23 @@ export interface CallContext {
   signal: AbortSignal;
   /** performance.now() when the request arrived (durations in the usage record). */
   startedAt: number;
+  // Written by the call for the request's metrics and access log (RequestContext has them).
+  /** The catalog model, once resolved. */
+  model?: string | undefined;
+  /** What the call settled at (settle-call.ts). */
+  billed?: BilledCall | undefined;
+  /** A mid-stream error's code. */
+  errorCode?: string | undefined;
 }
 
 /** Failover settings for one request: its deadline runs from now. */
-export function failoverOptions(deps: Pick<CallDeps, "routing">, ctx: CallContext): FailoverOptions {
+export function failoverOptions(deps: Pick<CallDeps, "routing" | "observeAttempt">, ctx: CallContext): FailoverOptions {
   return {
     requestId: ctx.requestId,
     signal: ctx.signal,
     maxAttempts: deps.routing.maxAttempts,
     deadline: Date.now() + deps.routing.deadlineMs,
     log: (line) => console.warn(line),
+    observe: deps.observeAttempt,
   };
 }

@@ -6,6 +6,7 @@ import { withFailover } from "../routing/failover.ts";
 import { type CallContext, type CallDeps, failoverOptions } from "./call-deps.ts";
 import type { CallOptions } from "./call-options.ts";
 import { checkSupport } from "./check-support.ts";
+import { settleCall } from "./settle-call.ts";
 
 /** Who served a call, after how many attempts (failover). */
 export interface ServedBy {
@@ -29,6 +30,7 @@ export interface AdmittedCall {
 }
 
 export async function admitCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<AdmittedCall> {
+  ctx.model = options.model.id;
   const adapter = deps.adapters[options.model.provider];
   checkSupport(options, adapter);
   const call = adapter.buildCall(options);
@@ -60,7 +62,7 @@ export async function runCall(deps: CallDeps, options: CallOptions, ctx: CallCon
     const supplier = served.supplier.config.name;
     const { result, upstreamMs } = served.value;
     const now = performance.now();
-    const cost = reservation.settle(result.usage, {
+    const cost = settleCall(ctx, reservation, result.usage, {
       estimated: false,
       supplier,
       status: "completed",

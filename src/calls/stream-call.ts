@@ -8,6 +8,7 @@ import { withFailover } from "../routing/failover.ts";
 import { type CallContext, type CallDeps, failoverOptions } from "./call-deps.ts";
 import type { CallOptions } from "./call-options.ts";
 import { admitCall, type ServedBy } from "./run-call.ts";
+import { settleCall } from "./settle-call.ts";
 
 /**
  * What a call's stream yields: the translated provider events, then, when
@@ -82,7 +83,7 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
   });
   const settleCutShort = () => {
     const { usage, estimated } = usageSoFar(meter, ctx.bodyBytes, prepared.maxOutputTokens);
-    return reservation.settle(usage, details("incomplete", estimated));
+    return settleCall(ctx, reservation, usage, details("incomplete", estimated));
   };
   // The stream may never be pulled if the client left before it started.
   signal.addEventListener("abort", settleCutShort, { once: true });
@@ -95,11 +96,16 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
         yield event;
       }
       if (!ended) {
-        for await (const event of raw) {
-          for (const translated of translator.push(event.event, event.data)) {
-            meter.observe(translated);
-            yield translated;
+        try {
+          for await (const event of raw) {
+            for (const translated of translator.push(event.event, event.data)) {
+              meter.observe(translated);
+              yield translated;
+            }
           }
+        } catch (error) {
+          ctx.errorCode = error instanceof ApiError ? (error.code ?? error.type) : "stream_error";
+          throw error;
         }
         if (signal.aborted) return;
         for (const translated of translator.end()) {
@@ -108,7 +114,7 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
         }
       }
       completed = true;
-      const cost = meter.reported ? reservation.settle(meter.reported, details("completed", false)) : settleCutShort();
+      const cost = meter.reported ? settleCall(ctx, reservation, meter.reported, details("completed", false)) : settleCutShort();
       yield { type: "billed", usage: meter.reported, cost };
     } finally {
       // Ends the upstream request too when the stream stops early.

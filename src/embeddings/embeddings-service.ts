@@ -1,5 +1,6 @@
 import { nanoToUsdNumber } from "../billing/money.ts";
 import { type CallContext, type CallDeps, failoverOptions } from "../calls/call-deps.ts";
+import { settleCall } from "../calls/settle-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ProviderName } from "../catalog/model.ts";
 import type { BilledJson } from "../http/reply.ts";
@@ -18,7 +19,7 @@ import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts"
 
 export interface EmbeddingsDeps {
   catalog: Catalog;
-  calls: Pick<CallDeps, "suppliers" | "routing" | "transport" | "billing">;
+  calls: Pick<CallDeps, "suppliers" | "routing" | "transport" | "billing" | "observeAttempt">;
 }
 
 /** Providers with an embeddings API; a catalog embedding model on any other provider is unsupported. */
@@ -35,6 +36,7 @@ export async function createEmbeddings(
   context: CallContext,
 ): Promise<BilledJson<EmbeddingList>> {
   const model = resolveEmbeddingModel(deps.catalog, body.model, context.principal.models);
+  context.model = model.id;
   const adapter = ADAPTERS[model.provider];
   if (!adapter) throw embeddingsUnsupported(model.id);
   const inputs = readInputs(body.input);
@@ -60,7 +62,7 @@ export async function createEmbeddings(
     const supplier = served.supplier.config.name;
     const { promptTokens, estimated } = countPromptTokens(batches, calls, inputs);
     const durationMs = performance.now() - context.startedAt;
-    const cost = reservation.settle({ ...ZERO_USAGE, promptTokens }, { estimated, supplier, status: "completed", durationMs, ttfbMs: durationMs });
+    const cost = settleCall(context, reservation, { ...ZERO_USAGE, promptTokens }, { estimated, supplier, status: "completed", durationMs, ttfbMs: durationMs });
     const list = toEmbeddingList(
       batches.flatMap((batch) => batch.vectors),
       body.encoding_format ?? "float",

@@ -9,7 +9,10 @@ import type { Database } from "../db/client.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
 import { requestTooLarge, unsupportedMediaType } from "../errors.ts";
+import type { GatewayMetrics } from "../observability/gateway-metrics.ts";
+import type { RequestObserver } from "../observability/finished-request.ts";
 import { closeWithIdleTimer } from "./bounded-stream.ts";
+import { finishRequest } from "./finish-request.ts";
 import { isJsonContentType, readJsonBody } from "./json-body.ts";
 import { newRequestContext, requestContext } from "./request-context.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
@@ -17,21 +20,25 @@ import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { adminWorkspaceRoutes } from "./routes/admin-workspaces.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/key.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { embeddingRoutes } from "./routes/embeddings.ts";
 import { modelRoutes } from "./routes/models.ts";
 
 export interface AppDeps {
-  config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds" | "streamWriteTimeoutMs">;
+  config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds" | "streamWriteTimeoutMs" | "metricsToken">;
   db: Database;
   catalog: Catalog;
   authenticator: Authenticator;
   adminAuthenticator: AdminAuthenticator;
   chat: ChatDeps;
   embeddings: EmbeddingsDeps;
+  metrics: GatewayMetrics;
+  /** Sees every request end (metrics, access log). */
+  observer: RequestObserver;
 }
 
-export function createApp({ config, db, catalog, authenticator, adminAuthenticator, chat, embeddings }: AppDeps) {
+export function createApp({ config, db, catalog, authenticator, adminAuthenticator, chat, embeddings, metrics, observer }: AppDeps) {
   const tooLarge = requestTooLarge(config.maxBodyBytes);
 
   // normalize: false — Elysia's default "normalize" rewrites a body to fit the schema before checking it
@@ -52,13 +59,23 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
   const app = new Elysia({ normalize: false, serve, handler: { standardHostname: false } })
     .use(requestContext)
     .onRequest(async (c) => {
-      const ctx = (c.ctx = newRequestContext(c.request, closeWithIdleTimer(server(), c.request)));
-      const length = Number(c.request.headers.get("content-length") ?? 0);
-      if (length > config.maxBodyBytes) return errorResponse(tooLarge, ctx.requestId);
-      // Keys are checked from the headers before any byte of the body is read: a customer key for /v1, a
-      // management key for /admin/v1, and neither works on the other's routes. Elysia's context carries the
-      // parsed path at run time; its PreContext type omits it.
+      const ctx = (c.ctx = newRequestContext(c.request, closeWithIdleTimer(server(), c.request), observer));
+      observer.started?.();
+      // Elysia's context carries the parsed path at run time; its PreContext type omits it.
       const path = (c as unknown as { path: string }).path;
+      const length = Number(c.request.headers.get("content-length") ?? 0);
+      if (length > config.maxBodyBytes) {
+        ctx.route = staticRoute(path);
+        finishRequest(ctx, tooLarge.status, tooLarge.code);
+        return errorResponse(tooLarge, ctx.requestId);
+      }
+      // The docs page loads the spec by a relative URL, which from /docs/ would point below /docs.
+      if (path === "/docs/") {
+        finishRequest(ctx, 308);
+        return Response.redirect("/docs", 308);
+      }
+      // Keys are checked from the headers before any byte of the body is read: a customer key for /v1, a
+      // management key for /admin/v1, and neither works on the other's routes.
       const authorization = c.request.headers.get("authorization");
       if (path.startsWith("/v1/")) ctx.principal = await authenticator.authenticate(authorization);
       else if (path.startsWith("/admin/v1/")) ctx.admin = await adminAuthenticator.authenticate(authorization);
@@ -74,9 +91,20 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
       server()?.timeout(request, 0);
       return value;
     })
-    .onError(({ code, error, ctx, request }) => {
+    // The matched route's template labels the request (metrics, access log); Elysia sets `route` for hooks that read it.
+    .onTransform(({ ctx, route }) => {
+      ctx.route = route;
+    })
+    .onAfterHandle(({ ctx, responseValue }) => {
+      if (!ctx.streaming) finishRequest(ctx, responseValue instanceof Response ? responseValue.status : 200);
+    })
+    .onError(({ code, error, ctx, request, route, path }) => {
       const requestId = ctx.requestId;
-      return errorResponse(toApiError(code, error, requestId, request.signal.aborted), requestId);
+      const apiError = toApiError(code, error, requestId, request.signal.aborted);
+      // Refused before routing (a key, a body that does not parse): the route when the path names one.
+      ctx.route ??= route || staticRoute(path);
+      finishRequest(ctx, apiError.status, apiError.code);
+      return errorResponse(apiError, requestId);
     })
     .use(docs())
     .use(healthRoutes)
@@ -86,8 +114,12 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
     .use(keyRoutes(db))
     .use(adminWorkspaceRoutes(db))
     .use(adminKeyRoutes(db))
-    .use(adminRequestRoutes(db));
+    .use(adminRequestRoutes(db))
+    .use(metricsRoutes(metrics, { token: config.metricsToken, clientAddress: (request) => server()?.requestIP(request)?.address ?? null }));
   server = () => app.server;
+  // Paths without parameters are their own template; any other unrouted path is "other" (bounded labels).
+  const staticPaths = new Set(app.routes.map((r) => r.path).filter((p) => !p.includes(":") && !p.includes("*")));
+  const staticRoute = (path: string) => (staticPaths.has(path) ? path : undefined);
   return app;
 }
 

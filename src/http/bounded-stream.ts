@@ -59,6 +59,11 @@ export interface BoundedSseOptions {
    * the source's return() has been started by then, its finally may still be running.
    */
   onCut?: (cut: StreamCut) => void;
+  /**
+   * Called once when the stream is over: the source ended or threw, or the
+   * stream was cut and the source's return() has finished (its finally blocks ran).
+   */
+  onEnd?: () => void;
   /** Closes the client connection on a write timeout (see closeWithIdleTimer). */
   closeConnection?: () => void;
 }
@@ -92,6 +97,12 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
   if (!(writeTimeoutMs > 0)) throw new RangeError("writeTimeoutMs must be positive");
   const checkEveryMs = Math.max(1, writeTimeoutMs / 4);
   const { signal, onCut, closeConnection } = options;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    options.onEnd?.();
+  };
 
   const iterator = source[Symbol.asyncIterator]();
   let controller!: ReadableStreamDefaultController<string>;
@@ -155,7 +166,11 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
       // Already closed or errored by the server.
     }
     if (reason === "write_timeout") closeConnection?.();
-    if (!sourceDone) void Promise.resolve(iterator.return?.()).catch(() => {});
+    if (sourceDone) end();
+    else
+      void Promise.resolve(iterator.return?.())
+        .catch(() => {})
+        .finally(end);
     onCut?.({ reason, sourceDone, queuedBytes });
   }
 
@@ -175,6 +190,7 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
           sourceDone = true;
           release();
           c.error(error);
+          end();
           return;
         }
         if (stopped) return;
@@ -183,6 +199,7 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
           // The tail may still stall: keep the write-timeout check, drop the abort listener.
           signal?.removeEventListener("abort", onAbort);
           c.close();
+          end();
           return;
         }
         const frame = result.value;

@@ -14,10 +14,7 @@ const ASSETS = "/docs/assets";
  * read only once (a second app in the same process got a locked body).
  */
 export const docs = () => new Elysia({ name: "docs" })
-  // The page loads the spec by a relative URL, which from /docs/ would point below /docs.
-  .onRequest((c) => {
-    if ((c as unknown as { path: string }).path === "/docs/") return Response.redirect("/docs", 308);
-  })
+  // /docs/ redirects to /docs (app.ts): the page loads the spec by a relative URL.
   .use(
     openapi({
       path: "/docs",

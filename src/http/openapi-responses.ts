@@ -1,8 +1,8 @@
 import type { TSchema } from "elysia";
 import { ErrorEnvelope } from "../openai/error.ts";
 
-/** A response: its JSON schema, plus schemas for other content types of the same status. */
-type Documented = { description: string; schema: TSchema; alternatives?: Record<string, TSchema> };
+/** A response: its schema (JSON unless `contentType` says otherwise), plus schemas for other content types of the same status. */
+type Documented = { description: string; schema: TSchema; contentType?: string; alternatives?: Record<string, TSchema> };
 
 /**
  * OpenAPI `responses` from TypeBox schemas. Routes document their replies
@@ -12,12 +12,12 @@ type Documented = { description: string; schema: TSchema; alternatives?: Record<
  */
 export function documentResponses(responses: Record<number, Documented>) {
   return Object.fromEntries(
-    Object.entries(responses).map(([status, { description, schema, alternatives = {} }]) => [
+    Object.entries(responses).map(([status, { description, schema, contentType = "application/json", alternatives = {} }]) => [
       status,
       {
         description,
         content: Object.fromEntries(
-          Object.entries({ "application/json": schema, ...alternatives }).map(([type, s]) => [type, { schema: s }]),
+          Object.entries({ [contentType]: schema, ...alternatives }).map(([type, s]) => [type, { schema: s }]),
         ),
       },
     ]),
@@ -31,7 +31,6 @@ export const authErrorResponses = {
   401: errorResponse("authentication_error: missing_auth, invalid_key or expired_key"),
   500: errorResponse("api_error: unexpected failure inside the gateway"),
 };
-
 
 /** The failures every billed, provider-backed route shares besides its own 400s. */
 export const billedRouteErrorResponses = {

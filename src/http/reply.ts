@@ -1,5 +1,6 @@
 import { formatUsd } from "../billing/money.ts";
 import { boundedSseBody } from "./bounded-stream.ts";
+import { finishRequest } from "./finish-request.ts";
 import type { RequestContext } from "./request-context.ts";
 
 /** Who served a reply, after how many attempts: `x-opentoken-supplier`, `x-opentoken-attempts`. */
@@ -47,7 +48,7 @@ export function billedJsonResponse<T>(reply: BilledJson<T>, ctx: RequestContext)
       "x-opentoken-cost-usd": formatUsd(reply.cost),
       "x-opentoken-supplier": reply.supplier,
       "x-opentoken-attempts": String(reply.attempts),
-      "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),
+      "server-timing": serverTiming(ctx, reply.upstreamMs),
     },
   });
 }
@@ -63,10 +64,13 @@ export interface StreamLimits {
  * stops reading is cut after the write timeout.
  */
 export function eventStreamResponse(reply: EventStream, ctx: RequestContext, limits: StreamLimits): Response {
+  ctx.streaming = true;
   const body = boundedSseBody(reply.frames, {
     writeTimeoutMs: limits.writeTimeoutMs,
     signal: ctx.signal,
     closeConnection: ctx.closeConnection,
+    // The request's record ends with the stream (its settlement is done by then).
+    onEnd: () => finishRequest(ctx, 200),
   });
   return new Response(body, {
     headers: {
@@ -74,16 +78,18 @@ export function eventStreamResponse(reply: EventStream, ctx: RequestContext, lim
       "x-request-id": ctx.requestId,
       "x-opentoken-supplier": reply.supplier,
       "x-opentoken-attempts": String(reply.attempts),
-      "server-timing": serverTiming(ctx.startedAt, reply.upstreamMs),
+      "server-timing": serverTiming(ctx, reply.upstreamMs),
     },
   });
 }
 
 /**
  * `Server-Timing`: the gateway's own share of a request and the upstream's,
- * in milliseconds, so anyone can see what the gateway adds.
+ * in milliseconds, so anyone can see what the gateway adds (kept on the
+ * request for the overhead metric).
  */
-function serverTiming(startedAt: number, upstreamMs: number): string {
-  const totalMs = performance.now() - startedAt;
-  return `gateway;dur=${(totalMs - upstreamMs).toFixed(3)}, upstream;dur=${upstreamMs.toFixed(3)}`;
+function serverTiming(ctx: RequestContext, upstreamMs: number): string {
+  const overheadMs = performance.now() - ctx.startedAt - upstreamMs;
+  ctx.overheadMs = overheadMs;
+  return `gateway;dur=${overheadMs.toFixed(3)}, upstream;dur=${upstreamMs.toFixed(3)}`;
 }

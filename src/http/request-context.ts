@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { AdminPrincipal, Principal } from "../auth/authenticator.ts";
+import type { BilledCall, RequestObserver } from "../observability/finished-request.ts";
 import { newRequestId } from "./request-id.ts";
 
 /**
@@ -20,9 +21,26 @@ export interface RequestContext {
   admin: AdminPrincipal | undefined;
   /** Closes the client connection even when its writes are stalled (a cut stream); undefined without a server (tests). */
   readonly closeConnection: (() => void) | undefined;
+
+  // What the request came to, filled in as it goes, for its metrics and access-log line (finish-request.ts).
+  readonly observer: RequestObserver;
+  /** Epoch ms of arrival. */
+  readonly arrivedAt: number;
+  readonly method: string;
+  /** The matched route's template; set before the handler runs. */
+  route: string | undefined;
+  /** The catalog model, once resolved. */
+  model: string | undefined;
+  billed: BilledCall | undefined;
+  /** A mid-stream error's code (a failed reply's comes with its status). */
+  errorCode: string | undefined;
+  overheadMs: number | undefined;
+  /** The reply is a stream: its record ends when the stream does. */
+  streaming: boolean;
+  finished: boolean;
 }
 
-export function newRequestContext(request: Request, closeConnection: (() => void) | undefined): RequestContext {
+export function newRequestContext(request: Request, closeConnection: (() => void) | undefined, observer: RequestObserver): RequestContext {
   return {
     requestId: newRequestId(),
     startedAt: performance.now(),
@@ -31,6 +49,16 @@ export function newRequestContext(request: Request, closeConnection: (() => void
     principal: undefined,
     admin: undefined,
     closeConnection,
+    observer,
+    arrivedAt: Date.now(),
+    method: request.method,
+    route: undefined,
+    model: undefined,
+    billed: undefined,
+    errorCode: undefined,
+    overheadMs: undefined,
+    streaming: false,
+    finished: false,
   };
 }
 

@@ -2,6 +2,7 @@ import type { CatalogModel } from "../catalog/model.ts";
 import { ApiError, noSupplier, upstreamTimeout } from "../errors.ts";
 import { routeOrder } from "./route-order.ts";
 import type { Supplier } from "./supplier.ts";
+import type { Outcome } from "./supplier-health.ts";
 
 export interface FailoverOptions {
   requestId: string;
@@ -13,6 +14,8 @@ export interface FailoverOptions {
   deadline: number;
   /** One line per failed attempt (request id, supplier, reason; never a URL or a key). */
   log?: (line: string) => void;
+  /** Each attempt that reached a verdict on the supplier (metrics); not requests it refused as invalid. */
+  observe?: (supplier: string, outcome: Outcome) => void;
 }
 
 export interface Served<T> {
@@ -57,7 +60,9 @@ export async function withFailover<T>(
     supplier.health.begin();
     try {
       const { value, ttfbMs } = await attempt(supplier, options.deadline);
-      supplier.health.record({ ok: true, ttfbMs });
+      const outcome: Outcome = { ok: true, ttfbMs };
+      supplier.health.record(outcome);
+      options.observe?.(supplier.config.name, outcome);
       return { value, supplier, attempts };
     } catch (error) {
       const failure = error instanceof ApiError ? error.supplierFailure : undefined;
@@ -67,7 +72,9 @@ export async function withFailover<T>(
         else supplier.health.abandon();
         throw error;
       }
-      supplier.health.record({ ok: false, failure, retryAfterSeconds: error.retryAfterSeconds });
+      const outcome: Outcome = { ok: false, failure, retryAfterSeconds: error.retryAfterSeconds };
+      supplier.health.record(outcome);
+      options.observe?.(supplier.config.name, outcome);
       failed.push({ supplier: supplier.config.name, reason: error.message, error });
       options.log?.(`[${options.requestId}] supplier ${supplier.config.name} failed (${failure}): ${error.message}`);
     }

@@ -120,13 +120,15 @@ test("an oversized body → 413 in the envelope, declared or chunked", async () 
 test("an unexpected failure → 500 api_error with the request id and no internals", async () => {
   const broken = { authenticate: () => Promise.reject(new Error("connection string postgres://secret@db")) };
   const app = createApp({
-    config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30, streamWriteTimeoutMs: 1000 },
+    config: { maxBodyBytes: 1024, httpIdleTimeoutSeconds: 30, streamWriteTimeoutMs: 1000, metricsToken: undefined },
     db: gateway.db,
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
     adminAuthenticator: broken as unknown as AdminAuthenticator,
     chat: {} as never,
     embeddings: {} as never,
+    metrics: gateway.metrics,
+    observer: gateway.metrics,
   });
   const originalError = console.error;
   console.error = () => {};
