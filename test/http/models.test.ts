@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import OpenAI from "openai";
+import { apiError } from "../support/api-error.ts";
 import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 let gateway: TestGateway;
@@ -70,4 +71,28 @@ test("a disabled model disappears from the list after a catalog reload", async (
     await gateway.db.execute(sql`update models set enabled = true where id = 'google/gemini-3.1-pro'`);
     await gateway.catalog.load();
   }
+});
+
+test("client.models.retrieve: the list's entry, for the id with its slash percent-encoded (as the SDK sends it) or raw", async () => {
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  const listed = ((await (await gateway.request("/v1/models", { headers: bearer(key) })).json()) as any).data;
+  const model = await client.models.retrieve("google/gemini-3-flash");
+  expect(model).toEqual(listed.find((m: any) => m.id === "google/gemini-3-flash"));
+  const raw = await gateway.request("/v1/models/anthropic/claude-sonnet-4-6", { headers: bearer(key) });
+  expect(raw.status).toBe(200);
+  expect(await raw.json()).toEqual(listed.find((m: any) => m.id === "anthropic/claude-sonnet-4-6"));
+  expect((await client.models.retrieve("google/text-embedding-004")).owned_by).toBe("google");
+});
+
+test("an id not in the list → 404 model_not_found in the envelope; without a key → 401", async () => {
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  const error = await apiError(client.models.retrieve("openai/gpt-4o"));
+  expect(error.status).toBe(404);
+  expect(error.code).toBe("model_not_found");
+  expect(error.type).toBe("invalid_request_error");
+  expect(error.message).toContain('"openai/gpt-4o"');
+  const unencoded = await gateway.request("/v1/models/google/nope", { headers: bearer(key) });
+  expect(unencoded.status).toBe(404);
+  expect(((await unencoded.json()) as any).error.code).toBe("model_not_found");
+  expect((await gateway.request("/v1/models/google%2Fgemini-3-flash")).status).toBe(401);
 });
