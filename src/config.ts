@@ -31,6 +31,8 @@ export interface Config {
   leaseTtlSeconds: number;
   /** How long finished requests wait to be written to the ledger together. */
   settleIntervalMs: number;
+  /** How long a stored Responses API response is kept (previous_response_id, item_reference, GET). */
+  responsesRetentionDays: number;
   /** The default suppliers' base URLs (their keys are GOOGLE_API_KEY / ANTHROPIC_API_KEY in `environment`). */
   providers: {
     google: { baseUrl: string };
@@ -74,6 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     streamWriteTimeoutMs: positiveInt(env, "STREAM_WRITE_TIMEOUT_MS", 30_000),
     leaseTtlSeconds: positiveInt(env, "LEASE_TTL_SECONDS", 30),
     settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
+    responsesRetentionDays: positiveInt(env, "RESPONSES_RETENTION_DAYS", 30),
     providers: {
       google: { baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com") },
       anthropic: { baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com") },

@@ -9,6 +9,7 @@ import type { CallDeps } from "./calls/call-deps.ts";
 import { anthropicChatAdapter } from "./providers/anthropic/index.ts";
 import { GoogleChatAdapter } from "./providers/google/index.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
+import { ResponseStore } from "./responses/response-store.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
 import { SupplierStatsReporter } from "./routing/supplier-stats.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
@@ -38,6 +39,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     transport,
     billing,
   };
+  const responseStore = new ResponseStore(database.db, config.responsesRetentionDays);
   const app = createApp({
     config,
     db: database.db,
@@ -46,6 +48,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     adminAuthenticator,
     chat: { catalog, calls },
     embeddings: { catalog, calls },
+    responses: { catalog, calls, store: responseStore },
   });
 
   return {
@@ -56,6 +59,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     billing,
     suppliers,
     supplierStats,
+    responseStore,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
@@ -64,6 +68,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       authenticator.start();
       adminAuthenticator.start();
       billing.start();
+      responseStore.start();
       try {
         app.listen({ port, hostname });
       } catch (error) {
@@ -81,6 +86,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       await supplierStats.stop();
       await authenticator.stop();
       await adminAuthenticator.stop();
+      await responseStore.stop();
       await billing.stop();
     },
   };

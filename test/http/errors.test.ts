@@ -127,6 +127,7 @@ test("an unexpected failure → 500 api_error with the request id and no interna
     adminAuthenticator: broken as unknown as AdminAuthenticator,
     chat: {} as never,
     embeddings: {} as never,
+    responses: {} as never,
   });
   const originalError = console.error;
   console.error = () => {};
