@@ -166,7 +166,7 @@ function convertItems(input: ResponsesInput): CallMessage[] {
         if (!id) throw fail("a function_call_output item needs call_id", "call_id");
         const toolName = toolNames.get(id);
         if (toolName === undefined) throw fail(`no function_call item with call_id "${id}" precedes this output`, "call_id");
-        push({ role: "tool", toolCallId: id, toolName, content: contentParts(item.output ?? "", `${param}.output`) });
+        push({ role: "tool", toolCallId: id, toolName, content: contentParts(toolOutput(item.output, `${param}.output`), `${param}.output`) });
         break;
       }
       case "reasoning":
@@ -204,6 +204,14 @@ function contentParts(content: string | readonly ResponseContentPart[], param: s
         throw unsupportedParameter(`${param}.${index}.type`, `content part type "${part.type}" is not supported`);
     }
   });
+}
+
+/** A function_call_output's `output`: a string, or input_text / input_image parts. */
+function toolOutput(output: unknown, param: string): string | ResponseContentPart[] {
+  if (output === undefined) return "";
+  const isPart = (part: unknown) => typeof part === "object" && part !== null && typeof (part as { type?: unknown }).type === "string";
+  if (typeof output === "string" || (Array.isArray(output) && output.every(isPart))) return output as string | ResponseContentPart[];
+  throw invalidRequest("a function_call_output's output must be a string or a list of input_text and input_image parts", param);
 }
 
 /** Roles that take text only: system, developer, assistant. */

@@ -40,7 +40,8 @@ export const ResponseInputItem = OpenObject({
   call_id: t.Optional(t.String()),
   name: t.Optional(t.String()),
   arguments: t.Optional(t.String()),
-  output: t.Optional(Content),
+  // Other item kinds (refused by type) carry other shapes here: checked where a function_call_output is read.
+  output: t.Optional(t.Unknown()),
   summary: t.Optional(t.Array(OpenObject({ type: t.String(), text: t.String() }))),
   encrypted_content: t.Optional(Nullable(t.String())),
 });

@@ -68,7 +68,7 @@ test("item_reference names an item of a stored response (input or output), as th
     model: GEMINI,
     input: [
       { type: "item_reference", id: `msg_${first.id.slice(5)}i0` },
-      { type: "item_reference", id: reasoning!.id },
+      { type: "item_reference", id: reasoning!.id! },
       { type: "item_reference", id: message!.id! },
       { role: "user", content: "Which is the most common?" },
     ],
@@ -148,11 +148,11 @@ test("unknown and expired responses are 404; the sweep deletes expired rows", as
 
 test("store: false keeps nothing: not retrievable, not continuable, no row", async () => {
   const unstored = await turn("Hi", { store: false });
-  expect(unstored.store).toBe(false);
+  expect((unstored as unknown as { store: boolean }).store).toBe(false);
   expect((await apiError(client.responses.retrieve(unstored.id))).status).toBe(404);
   expect((await apiError(turn("More", { previous_response_id: unstored.id }))).code).toBe("previous_response_not_found");
   const reasoning = unstored.output[0]!;
-  const byId = await apiError(client.responses.create({ model: GEMINI, input: [{ type: "reasoning", id: reasoning.id, summary: [] }] }));
+  const byId = await apiError(client.responses.create({ model: GEMINI, input: [{ type: "reasoning", id: reasoning.id!, summary: [] }] }));
   expect(byId.status).toBe(404);
   expect(await storedRow(setup, unstored.id)).toBeUndefined();
 });
