@@ -1,5 +1,5 @@
 import type { CatalogModel } from "../catalog/model.ts";
-import { type ApiError, invalidRequest, unsupportedParameter } from "../errors.ts";
+import { ApiError, invalidRequest, unsupportedParameter } from "../errors.ts";
 import {
   INCLUDE_ENCRYPTED_REASONING,
   type ResponseContentPart,
@@ -48,14 +48,14 @@ const REFUSED: { field: keyof ResponseCreateRequest; set: (req: ResponseCreateRe
 ];
 
 /**
- * A Responses API request and its resolved conversation as provider-neutral
- * call options: the one place that reads Responses fields for the call.
+ * A Responses API request (refuseUnsupportedFields passed) and its resolved
+ * conversation as provider-neutral call options: the one place that reads
+ * Responses fields for the call.
  * `instructions` come first as a system message; consecutive assistant-side
  * items (reasoning, assistant messages, function calls) form one assistant
  * turn, the reasoning details they carry included, whatever their order.
  */
 export function callOptionsFromResponses(req: ResponseCreateRequest, model: CatalogModel, input: ResponsesInput): CallOptions {
-  refuseUnsupported(req);
   const tools = (req.tools ?? []).map(functionTool);
   const reasoning = req.reasoning ?? undefined;
   const effort = reasoning?.effort ?? undefined;
@@ -84,7 +84,8 @@ export function callOptionsFromResponses(req: ResponseCreateRequest, model: Cata
   };
 }
 
-function refuseUnsupported(req: ResponseCreateRequest): void {
+/** Refuses the fields the gateway cannot honour: run before anything is loaded from storage for the request. */
+export function refuseUnsupportedFields(req: ResponseCreateRequest): void {
   for (const { field, set, what } of REFUSED) {
     if (set(req)) throw unsupportedParameter(field, `${what} is not supported by this gateway`);
   }
@@ -178,7 +179,14 @@ function convertItems(input: ResponsesInput): CallMessage[] {
     }
   };
 
-  for (const item of input.previous) convert(item, "previous_response_id");
+  for (const item of input.previous) {
+    try {
+      convert(item, "previous_response_id");
+    } catch (error) {
+      // Stored items have no field the client could fix: the error names the field that brought them.
+      throw error instanceof ApiError ? error.with({ param: "previous_response_id" }) : error;
+    }
+  }
   input.own.forEach((item, index) => convert(item, `input.${index}`));
   if (turn) messages.push(turn);
   return messages;

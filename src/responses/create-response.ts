@@ -1,7 +1,7 @@
 import { nanoToUsdNumber } from "../billing/money.ts";
 import type { CallContext, CallDeps } from "../calls/call-deps.ts";
 import { callStreamFrames } from "../calls/call-stream-frames.ts";
-import { callOptionsFromResponses } from "../calls/from-responses-request.ts";
+import { callOptionsFromResponses, refuseUnsupportedFields } from "../calls/from-responses-request.ts";
 import { runCall } from "../calls/run-call.ts";
 import { streamCall } from "../calls/stream-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
@@ -24,6 +24,7 @@ export interface ResponsesDeps {
 /** Everything before the call: the model, the conversation with storage resolved, the call options. */
 async function prepare(deps: ResponsesDeps, body: ResponseCreateRequest, ctx: CallContext) {
   const model = resolveChatModel(deps.catalog, body.model, ctx.principal.models);
+  refuseUnsupportedFields(body);
   const meta = newResponseMeta(body, model.id);
   const input = await resolveInput(deps.store, body, meta.id, ctx.principal.workspaceId);
   const options = callOptionsFromResponses(body, model, input);

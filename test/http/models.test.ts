@@ -94,5 +94,10 @@ test("an id not in the list → 404 model_not_found in the envelope; without a k
   const unencoded = await gateway.request("/v1/models/google/nope", { headers: bearer(key) });
   expect(unencoded.status).toBe(404);
   expect(((await unencoded.json()) as any).error.code).toBe("model_not_found");
+  // Decoded once, as sent: a double-encoded id is another id; a malformed escape is quoted as sent.
+  expect((await gateway.request("/v1/models/google%252Fgemini-3-flash", { headers: bearer(key) })).status).toBe(404);
+  const malformed = await gateway.request("/v1/models/google%zz", { headers: bearer(key) });
+  expect(malformed.status).toBe(404);
+  expect(((await malformed.json()) as any).error.message).toContain('"google%zz"');
   expect((await gateway.request("/v1/models/google%2Fgemini-3-flash")).status).toBe(401);
 });
