@@ -25,7 +25,7 @@ export interface ResponsesDeps {
 async function prepare(deps: ResponsesDeps, body: ResponseCreateRequest, ctx: CallContext) {
   const model = resolveChatModel(deps.catalog, body.model, ctx.principal.models);
   refuseUnsupportedFields(body);
-  const meta = newResponseMeta(body, model.id);
+  const meta = newResponseMeta(body, model.id, ctx.requestId);
   const input = await resolveInput(deps.store, body, meta.id, ctx.principal.workspaceId);
   const options = callOptionsFromResponses(body, model, input);
   // History loaded from storage is input the body did not carry: billing's worst case counts it.

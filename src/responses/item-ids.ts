@@ -16,7 +16,8 @@ export interface ItemAddress {
 
 const ITEM_ID = /^(?:msg|fc|fco|rs)_([0-9a-f]{32})([io])(\d{1,6})$/;
 
-export const newResponseId = () => `resp_${crypto.randomUUID().replaceAll("-", "")}`;
+/** A response's id shares its request id's random part (`req_<32 hex>`), as chat completion ids do: one id finds both. */
+export const responseIdFor = (requestId: string) => `resp_${requestId.replace(/^req_/, "")}`;
 
 export const itemId = (responseId: string, kind: ItemKind, side: ItemSide, index: number) =>
   `${kind}_${responseId.slice("resp_".length)}${side}${index}`;

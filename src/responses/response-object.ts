@@ -3,7 +3,7 @@ import type { FinishReason } from "../openai/chat-response.ts";
 import { INCLUDE_ENCRYPTED_REASONING, type ResponseCreateRequest } from "../openai/responses-request.ts";
 import type { OutputItem, ResponseObject, ResponseStatus, ResponseUsage } from "../openai/responses-response.ts";
 import type { TokenUsage } from "../providers/types.ts";
-import { newResponseId } from "./item-ids.ts";
+import { responseIdFor } from "./item-ids.ts";
 import type { ResponseFields } from "./response-store.ts";
 
 /** What a response is before its output: its id and the request's settings it echoes. */
@@ -30,8 +30,8 @@ const MAX_METADATA_KEYS = 16;
 const MAX_METADATA_KEY = 64;
 const MAX_METADATA_VALUE = 512;
 
-export function newResponseMeta(req: ResponseCreateRequest, model: string): ResponseMeta {
-  const id = newResponseId();
+export function newResponseMeta(req: ResponseCreateRequest, model: string, requestId: string): ResponseMeta {
+  const id = responseIdFor(requestId);
   const createdAt = new Date();
   const store = req.store ?? true;
   const fields: ResponseFields = {

@@ -51,6 +51,8 @@ test("google: a plain response; exact upstream request; billed once with usage.c
   const fixture = fixtureJson("google", "google-text.json");
   const text = fixture.candidates[0].content.parts[0].text;
   expect(response.id).toMatch(RESPONSE_ID);
+  // One id finds both the response and its request (usage records are by request id).
+  expect(response.id).toBe(`resp_${http.headers.get("x-request-id")!.slice("req_".length)}`);
   expect(response).toMatchObject({
     object: "response",
     status: "completed",

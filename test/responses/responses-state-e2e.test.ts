@@ -91,7 +91,8 @@ test("item_reference names an item of a stored response (input or output), as th
 
 test("retrieve returns the stored response as created; delete removes it; both 404 afterwards", async () => {
   const created = await turn("Hello", { metadata: { topic: "greeting" }, include: ["reasoning.encrypted_content"] });
-  const retrieved = await client.responses.retrieve(created.id);
+  const { data: retrieved, response: http } = await client.responses.retrieve(created.id).withResponse();
+  expect(http.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
   const { encrypted_content: _, ...visibleReasoning } = created.output[0] as OpenAI.Responses.ResponseReasoningItem;
   expect(retrieved).toEqual({ ...created, output: [visibleReasoning, created.output[1]!] });
   const withEncrypted = await client.responses.retrieve(created.id, { include: ["reasoning.encrypted_content"] });

@@ -5,10 +5,8 @@ import { ResponseDeleted, ResponseObject, ResponseStreamEvent } from "../../open
 import { createResponse, type ResponsesDeps, streamResponse } from "../../responses/create-response.ts";
 import { deleteResponse, retrieveResponse } from "../../responses/stored-response.ts";
 import { authErrorResponses, billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
-import { billedJsonResponse, eventStreamResponse, type StreamLimits } from "../reply.ts";
+import { billedJsonResponse, eventStreamResponse, jsonResponse, type StreamLimits } from "../reply.ts";
 import { authenticated, requestContext } from "../request-context.ts";
-
-const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 
 /** `?include=reasoning.encrypted_content` (or `include[]=`, as the OpenAI clients write arrays); a replay stream is not served. */
 function retrieveOptions(request: Request): { includeEncrypted: boolean } {
@@ -57,7 +55,8 @@ export const responseRoutes = (deps: ResponsesDeps, limits: StreamLimits) =>
       "/v1/responses/:id",
       async ({ params, ctx, request }) => {
         const { includeEncrypted } = retrieveOptions(request);
-        return json(await retrieveResponse(deps.store, params.id, authenticated(ctx).principal.workspaceId, includeEncrypted));
+        const response = await retrieveResponse(deps.store, params.id, authenticated(ctx).principal.workspaceId, includeEncrypted);
+        return jsonResponse(JSON.stringify(response), ctx);
       },
       {
         detail: {
@@ -72,7 +71,7 @@ export const responseRoutes = (deps: ResponsesDeps, limits: StreamLimits) =>
     )
     .delete(
       "/v1/responses/:id",
-      async ({ params, ctx }) => json(await deleteResponse(deps.store, params.id, authenticated(ctx).principal.workspaceId)),
+      async ({ params, ctx }) => jsonResponse(JSON.stringify(await deleteResponse(deps.store, params.id, authenticated(ctx).principal.workspaceId)), ctx),
       {
         detail: {
           summary: "Delete response",
