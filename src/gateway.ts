@@ -39,7 +39,10 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     transport,
     billing,
   };
-  const responseStore = new ResponseStore(database.db, config.responsesRetentionDays);
+  const responseStore = new ResponseStore(database.db, {
+    retentionDays: config.responsesRetentionDays,
+    maxHistoryBytes: config.maxBodyBytes,
+  });
   const app = createApp({
     config,
     db: database.db,

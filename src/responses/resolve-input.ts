@@ -39,30 +39,28 @@ export async function resolveInput(
   ]);
   const previous = chain.flatMap((response) => [...response.input, ...response.output]);
   const own = referenced.items.map((item, index) => withId(item, responseId, index));
-  const loadedBytes = previous.length > 0 || referenced.count > 0 ? jsonBytes(previous) + jsonBytes(referenced.loaded) : 0;
+  // The oldest row's running total is the whole chain's.
+  const chainBytes = chain.length > 0 ? Number(chain[0]!.total) : 0;
+  const loadedBytes = chainBytes + (referenced.loaded.length > 0 ? jsonBytes(referenced.loaded) : 0);
   return { previous, own, loadedBytes };
 }
 
 async function resolveReferences(store: ResponseStore, items: ResponseInputItem[], workspaceId: string) {
   const references = items.flatMap((item, index) => reference(item, index) ?? []);
-  if (references.length === 0) return { items, count: 0, loaded: [] };
+  if (references.length === 0) return { items, loaded: [] };
   if (references.length > MAX_ITEM_REFERENCES) {
     throw invalidRequest(`at most ${MAX_ITEM_REFERENCES} items may be referenced in one request`, "input");
   }
-  const responseIds = [...new Set(references.map((ref) => ref.address.responseId))];
-  const withInput = references.some((ref) => ref.address.side === "i");
-  const stored = await store.itemsOf(responseIds, workspaceId, withInput);
+  const stored = await store.items(references.map((ref) => ref.address), workspaceId);
   const resolved = [...items];
   const loaded: ResponseInputItem[] = [];
-  for (const { index, id, address } of references) {
-    const response = stored.get(address.responseId);
-    const list: readonly ResponseInputItem[] | undefined = address.side === "o" ? response?.output : response?.input;
-    const item = list?.[address.index];
+  references.forEach(({ index, id }, position) => {
+    const item = stored.get(position);
     if (item?.id !== id) throw itemNotFound(id, `input.${index}.id`);
     resolved[index] = item;
     loaded.push(item);
-  }
-  return { items: resolved, count: references.length, loaded };
+  });
+  return { items: resolved, loaded };
 }
 
 /** An item_reference, or a reasoning item the gateway made that came back by id, without its encrypted content. */

@@ -5,6 +5,7 @@ import { responses } from "../db/schema.ts";
 import { invalidRequest, previousResponseNotFound } from "../errors.ts";
 import type { ResponseInputItem } from "../openai/responses-request.ts";
 import type { OutputItem, ResponseObject, ResponseStatus, ResponseUsage } from "../openai/responses-response.ts";
+import type { ItemAddress } from "./item-ids.ts";
 
 /** The response object less what has its own column. */
 export type ResponseFields = Omit<ResponseObject, "status" | "model" | "output" | "output_text" | "usage">;
@@ -25,9 +26,6 @@ export interface StoredResponse {
   response: ResponseFields;
 }
 
-/** What an item reference needs of a response. */
-export type StoredItems = Pick<StoredResponse, "output"> & Partial<Pick<StoredResponse, "input">>;
-
 /**
  * The most stored responses one previous_response_id chain may span (each
  * turn of a conversation is one): what a single request may make the
@@ -40,11 +38,23 @@ const WRITE_ATTEMPTS = 3;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const SWEEP_BATCH = 5_000;
 
+export interface StoreLimits {
+  retentionDays: number;
+  /**
+   * The most stored items one request may load, in bytes of JSON (a
+   * previous_response_id chain, or the items its references name): what a
+   * body may carry (MAX_BODY_BYTES), as history sent instead would be.
+   */
+  maxHistoryBytes: number;
+}
+
 interface ChainRow {
   id: string;
   previous_response_id: string | null;
   input: ResponseInputItem[];
   output: OutputItem[];
+  /** Bytes of the chain so far, this row included. */
+  total: number;
 }
 
 /**
@@ -53,7 +63,8 @@ interface ChainRow {
  * the response path: a saved response is queued and written right after the
  * reply (the saves of one tick in one insert), and kept in memory until
  * then, so that this process sees it at once; another process sees it once
- * the insert commits, a few milliseconds after the reply.
+ * the insert commits, a few milliseconds after the reply. What one request
+ * loads is bounded (MAX_CHAIN, StoreLimits.maxHistoryBytes).
  */
 export class ResponseStore {
   /** Saved, not yet written. */
@@ -65,11 +76,11 @@ export class ResponseStore {
 
   constructor(
     private readonly db: Database,
-    private readonly retentionDays: number,
+    private readonly limits: StoreLimits,
   ) {}
 
   expiryFor(createdAt: Date): Date {
-    return new Date(createdAt.getTime() + this.retentionDays * 86_400_000);
+    return new Date(createdAt.getTime() + this.limits.retentionDays * 86_400_000);
   }
 
   save(response: StoredResponse): void {
@@ -99,36 +110,46 @@ export class ResponseStore {
   /**
    * The conversation `id` continues, oldest first: the response and its
    * predecessors. 404 when it or a predecessor is missing (unknown, expired,
-   * never stored, another workspace's); 400 past MAX_CHAIN.
+   * never stored, another workspace's); 400 past MAX_CHAIN responses or
+   * maxHistoryBytes, checked as the chain is walked, so no more is loaded.
    */
   async chain(id: string, workspaceId: string): Promise<ChainRow[]> {
+    const { maxHistoryBytes } = this.limits;
     const newestFirst: ChainRow[] = [];
     let next: string | null = id;
-    for (let pending = this.pendingFor(id, workspaceId); pending && newestFirst.length <= MAX_CHAIN; ) {
-      newestFirst.push(chainRow(pending));
+    let total = 0;
+    for (let pending = this.pendingFor(id, workspaceId); pending && newestFirst.length <= MAX_CHAIN && total <= maxHistoryBytes; ) {
+      total += jsonBytes(pending.input) + jsonBytes(pending.output);
+      newestFirst.push({ id: pending.id, previous_response_id: pending.previousResponseId, input: pending.input, output: pending.output, total });
       next = pending.previousResponseId;
       pending = next === null ? undefined : this.pendingFor(next, workspaceId);
     }
-    if (next !== null && newestFirst.length <= MAX_CHAIN) {
+    if (next !== null && newestFirst.length <= MAX_CHAIN && total <= maxHistoryBytes) {
+      // One row per step of the walk; the sizes stop it as soon as the budget is spent.
       const rows = rowsOf<ChainRow>(
         await this.db.execute(sql`
           with recursive chain as (
-            select id, previous_response_id, input, output, 1 as depth from responses
+            select id, previous_response_id, input, output, 1 as depth,
+              ${total}::bigint + octet_length(input::text) + octet_length(output::text) as total
+            from responses
             where id = ${next} and workspace_id = ${workspaceId} and expires_at > now()
             union all
-            select r.id, r.previous_response_id, r.input, r.output, c.depth + 1 from responses r
-            join chain c on r.id = c.previous_response_id
-            where r.workspace_id = ${workspaceId} and r.expires_at > now() and c.depth < ${MAX_CHAIN + 1 - newestFirst.length}
+            select r.id, r.previous_response_id, r.input, r.output, c.depth + 1,
+              c.total + octet_length(r.input::text) + octet_length(r.output::text)
+            from responses r join chain c on r.id = c.previous_response_id
+            where r.workspace_id = ${workspaceId} and r.expires_at > now()
+              and c.depth < ${MAX_CHAIN + 1 - newestFirst.length} and c.total <= ${maxHistoryBytes}
           )
-          select id, previous_response_id, input, output from chain order by depth`),
+          select id, previous_response_id, input, output, total from chain order by depth`),
       );
+      if (rows.length === 0) throw previousResponseNotFound(next);
       newestFirst.push(...rows);
-      next = rows.length > 0 ? rows.at(-1)!.previous_response_id : next;
-      if (rows.length === 0) throw previousResponseNotFound(next!);
+      next = rows.at(-1)!.previous_response_id;
     }
-    if (newestFirst.length > MAX_CHAIN) {
+    const loaded = newestFirst.at(-1)!;
+    if (newestFirst.length > MAX_CHAIN || Number(loaded.total) > maxHistoryBytes) {
       throw invalidRequest(
-        `the conversation behind previous_response_id spans more than ${MAX_CHAIN} stored responses; send its history as input items instead`,
+        `the conversation behind previous_response_id is longer than ${MAX_CHAIN} responses or ${maxHistoryBytes} bytes; send its history as input items instead`,
         "previous_response_id",
       );
     }
@@ -136,21 +157,44 @@ export class ResponseStore {
     return newestFirst.reverse();
   }
 
-  /** The items of these responses that the caller can see, by response id; `input` only when asked. */
-  async itemsOf(ids: readonly string[], workspaceId: string, withInput: boolean): Promise<Map<string, StoredItems>> {
-    const found = new Map<string, StoredItems>();
-    const unwritten: string[] = [];
-    for (const id of ids) {
-      const pending = this.pendingFor(id, workspaceId);
-      if (pending) found.set(id, pending);
-      else unwritten.push(id);
-    }
+  /**
+   * The items at these addresses that the caller can see, by position in
+   * `addresses` (missing ones absent). Only the items are read, never whole
+   * responses; 400 once they add up to more than maxHistoryBytes.
+   */
+  async items(addresses: readonly ItemAddress[], workspaceId: string): Promise<Map<number, ResponseInputItem>> {
+    const found = new Map<number, ResponseInputItem>();
+    const unwritten: { address: ItemAddress; position: number }[] = [];
+    addresses.forEach((address, position) => {
+      const pending = this.pendingFor(address.responseId, workspaceId);
+      const item = pending && (address.side === "o" ? pending.output : pending.input)[address.index];
+      if (item) found.set(position, item);
+      else if (!pending) unwritten.push({ address, position });
+    });
     if (unwritten.length === 0) return found;
-    const rows = await this.db
-      .select({ id: responses.id, output: responses.output, ...(withInput && { input: responses.input }) })
-      .from(responses)
-      .where(and(inArray(responses.id, unwritten), ...visibleTo(workspaceId)));
-    for (const row of rows) found.set(row.id, row as StoredItems & { id: string });
+    const { maxHistoryBytes } = this.limits;
+    const refs = sql.join(
+      unwritten.map(({ address, position }) => sql`(${address.responseId}, ${address.side}, ${address.index}::int, ${position}::int)`),
+      sql`, `,
+    );
+    const rows = rowsOf<{ position: number; item: ResponseInputItem; total: number }>(
+      await this.db.execute(sql`
+        with ref(response_id, side, idx, position) as (values ${refs}),
+        found as (
+          select ref.position, case when ref.side = 'o' then r.output -> ref.idx else r.input -> ref.idx end as item
+          from ref join responses r on r.id = ref.response_id
+          where r.workspace_id = ${workspaceId} and r.expires_at > now()
+        ),
+        sized as (
+          select position, item, octet_length(item::text) as bytes, sum(octet_length(item::text)) over (order by position) as total
+          from found where item is not null
+        )
+        select position, item, total from sized where total - bytes <= ${maxHistoryBytes} order by position`),
+    );
+    if (rows.some((row) => Number(row.total) > maxHistoryBytes)) {
+      throw invalidRequest(`the items referenced add up to more than ${maxHistoryBytes} bytes; send them as input items instead`, "input");
+    }
+    for (const row of rows) found.set(Number(row.position), row.item);
     return found;
   }
 
@@ -231,9 +275,4 @@ export class ResponseStore {
 /** A row the caller may read: its own workspace's and not expired. */
 const visibleTo = (workspaceId: string) => [eq(responses.workspaceId, workspaceId), gt(responses.expiresAt, sql`now()`)];
 
-const chainRow = (response: StoredResponse): ChainRow => ({
-  id: response.id,
-  previous_response_id: response.previousResponseId,
-  input: response.input,
-  output: response.output,
-});
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));

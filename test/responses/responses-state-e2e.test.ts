@@ -178,7 +178,7 @@ test(`a previous_response_id chain longer than ${MAX_CHAIN} responses is refused
   const tooLong = await apiError(turn("Next", { previous_response_id: ids.at(-1)! }));
   expect(tooLong.status).toBe(400);
   expect(tooLong.param).toBe("previous_response_id");
-  expect(tooLong.message).toContain(`more than ${MAX_CHAIN}`);
+  expect(tooLong.message).toContain(`longer than ${MAX_CHAIN} responses`);
 
   await turn("Next", { previous_response_id: ids.at(-2)! });
   // The whole chain, oldest first (consecutive user turns are one Gemini turn).
