@@ -101,3 +101,13 @@ test("an id not in the list → 404 model_not_found in the envelope; without a k
   expect(((await malformed.json()) as any).error.message).toContain('"google%zz"');
   expect((await gateway.request("/v1/models/google%2Fgemini-3-flash")).status).toBe(401);
 });
+
+test("a key with a model list retrieves only those models; the others do not exist for it (404)", async () => {
+  const { key: limited } = await newTenant(1_000_000_000n, { models: ["google/*"] });
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: limited, maxRetries: 0 });
+  expect((await client.models.retrieve("google/gemini-3-flash")).id).toBe("google/gemini-3-flash");
+  const hidden = await apiError(client.models.retrieve("anthropic/claude-sonnet-4-6"));
+  expect(hidden.status).toBe(404);
+  expect(hidden.code).toBe("model_not_found");
+  expect((await gateway.request("/v1/models/anthropic/claude-sonnet-4-6", { headers: bearer(limited) })).status).toBe(404);
+});

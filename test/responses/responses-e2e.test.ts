@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { FakeServer } from "../fakes/fake-server.ts";
 import { apiError } from "../support/api-error.ts";
+import { newTenant } from "../support/gateway.ts";
 import { fixtureChunks, fixtureJson } from "../support/fixtures.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 import { eventOutline, parseSse, postResponses, responsesTenant, settled } from "./support.ts";
@@ -243,6 +244,12 @@ test("errors before a stream are the OpenAI envelope with the spec's statuses", 
   expect(unknown.code).toBe("model_not_found");
   const embedding = await apiError(client.responses.create({ model: "google/text-embedding-004", input: "Hi" }));
   expect(embedding.code).toBe("chat_unsupported");
+  // A key's model list holds here as on chat completions.
+  const { key: limited } = await newTenant(1_000_000_000n, { models: ["google/*"] });
+  const limitedClient = new OpenAI({ baseURL: `${setup.gateway.url}/v1`, apiKey: limited, maxRetries: 0 });
+  const notListed = await apiError(limitedClient.responses.create({ model: CLAUDE, input: "Hi" }));
+  expect(notListed.status).toBe(400);
+  expect(notListed.code).toBe("model_not_found");
 
   // Anthropic takes no tools here, as on chat completions.
   const tools = await apiError(
