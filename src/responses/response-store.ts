@@ -53,8 +53,8 @@ interface ChainRow {
   previous_response_id: string | null;
   input: ResponseInputItem[];
   output: OutputItem[];
-  /** Bytes of the chain so far, this row included. */
-  total: number;
+  /** Bytes of the chain so far, this row included (a bigint: postgres.js gives it as a string). */
+  total: number | string;
 }
 
 /**
