@@ -35,6 +35,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** `json`: one access-log line per request on stdout, and start-up lines as JSON. */
   logFormat: "text" | "json";
+  /** How long a stored Responses API response is kept (previous_response_id, item_reference, GET). */
+  responsesRetentionDays: number;
   /** The default suppliers' base URLs (their keys are GOOGLE_API_KEY / ANTHROPIC_API_KEY in `environment`). */
   providers: {
     google: { baseUrl: string };
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     settleIntervalMs: positiveInt(env, "SETTLE_INTERVAL_MS", 20),
     metricsToken: nonEmpty(env.METRICS_TOKEN),
     logFormat: logFormat(env.LOG_FORMAT),
+    responsesRetentionDays: positiveInt(env, "RESPONSES_RETENTION_DAYS", 30),
     providers: {
       google: { baseUrl: trimSlash(env.GOOGLE_BASE_URL || "https://generativelanguage.googleapis.com") },
       anthropic: { baseUrl: trimSlash(env.ANTHROPIC_BASE_URL || "https://api.anthropic.com") },

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "embeddings_unsupported"
   | "not_found"
   | "conflict"
+  | "previous_response_not_found"
   | "client_closed"
   | "missing_auth"
   | "invalid_key"
@@ -145,6 +146,10 @@ export const unsupportedMediaType = (contentType: string) =>
     message: `this endpoint takes a JSON body: send it with 'Content-Type: application/json' (got '${contentType.slice(0, 100)}')`,
   });
 
+/** `GET /v1/models/{id}` for an id the caller's model list does not have (OpenAI answers 404 here, not 400). */
+export const modelNotListed = (id: string) =>
+  new ApiError({ status: 404, type: "invalid_request_error", code: "model_not_found", message: `model "${id}" does not exist`, param: "model" });
+
 export const notFound = () =>
   new ApiError({ status: 404, type: "invalid_request_error", code: "not_found", message: "no such endpoint; see /docs for the API" });
 
@@ -155,6 +160,22 @@ export const resourceNotFound = (message: string) =>
 /** The request clashes with what exists: a name taken, an Idempotency-Key reused for another request. */
 export const conflict = (message: string, param?: string) =>
   new ApiError({ status: 409, type: "invalid_request_error", code: "conflict", message, param });
+
+/** A stored response the caller cannot see: unknown, expired, stored with `store: false`, or another workspace's. */
+export const responseNotFound = (id: string) => resourceNotFound(`response with id '${id}' not found`);
+
+export const previousResponseNotFound = (id: string) =>
+  new ApiError({
+    status: 404,
+    type: "invalid_request_error",
+    code: "previous_response_not_found",
+    message: `previous response with id '${id}' not found (responses are kept for a limited time, and not at all with store: false)`,
+    param: "previous_response_id",
+  });
+
+/** An `item_reference` (or a reasoning item given by id alone) naming no item of the caller's stored responses. */
+export const itemNotFound = (id: string, param: string) =>
+  resourceNotFound(`item with id '${id}' not found (items are not kept with store: false)`).with({ param });
 
 /** nginx's 499: the client closed the request before the reply; nobody reads it. */
 export const clientClosed = () =>

@@ -12,6 +12,7 @@ import { AccessLog, stdoutSink } from "./observability/access-log.ts";
 import { allOf } from "./observability/finished-request.ts";
 import { GatewayMetrics } from "./observability/gateway-metrics.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
+import { ResponseStore } from "./responses/response-store.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
 import { SupplierStatsReporter } from "./routing/supplier-stats.ts";
 import { createWorkspace, findWorkspace } from "./workspaces/workspaces.ts";
@@ -47,6 +48,10 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     billing,
     observeAttempt: (supplier, outcome) => metrics.upstreamAttempt(supplier, outcome),
   };
+  const responseStore = new ResponseStore(database.db, {
+    retentionDays: config.responsesRetentionDays,
+    maxHistoryBytes: config.maxBodyBytes,
+  });
   const app = createApp({
     config,
     db: database.db,
@@ -57,6 +62,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     embeddings: { catalog, calls },
     metrics,
     observer: allOf(accessLog ? [metrics, accessLog] : [metrics]),
+    responses: { catalog, calls, store: responseStore },
   });
 
   return {
@@ -68,6 +74,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     suppliers,
     supplierStats,
     metrics,
+    responseStore,
     /** Starts the background refreshers and the HTTP listener. */
     listen(port = config.port, hostname = config.host) {
       catalog.start(config.catalogRefreshSeconds);
@@ -76,6 +83,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       authenticator.start();
       adminAuthenticator.start();
       billing.start();
+      responseStore.start();
       try {
         app.listen({ port, hostname });
       } catch (error) {
@@ -93,6 +101,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       await supplierStats.stop();
       await authenticator.stop();
       await adminAuthenticator.stop();
+      await responseStore.stop();
       await billing.stop();
       await accessLog?.stop();
     },

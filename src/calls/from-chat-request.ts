@@ -11,6 +11,7 @@ import type {
   TextPart,
   ToolCallPart,
 } from "./call-options.ts";
+import { checkedToolChoice, imageSource, parseToolArguments } from "./call-parts.ts";
 
 const badMessage = (message: string) => invalidRequest(message, "messages");
 
@@ -52,15 +53,7 @@ export function callOptionsFromChat(req: ChatCompletionRequest, model: CatalogMo
 
 function toolChoice(choice: ToolChoice | undefined, tools: { name: string }[]): CallToolChoice | undefined {
   if (choice === undefined) return undefined;
-  const mapped: CallToolChoice = typeof choice === "string" ? { type: choice } : { type: "tool", name: choice.function.name };
-  // "auto" and "none" without tools are harmless; demanding a call when no tool exists cannot be served.
-  if (tools.length === 0 && (mapped.type === "required" || mapped.type === "tool")) {
-    throw invalidRequest("tool_choice asks for a tool call, but the request has no tools", "tool_choice");
-  }
-  if (mapped.type === "tool" && !tools.some((tool) => tool.name === mapped.name)) {
-    throw invalidRequest(`tool_choice names function "${mapped.name}", which is not in tools`, "tool_choice");
-  }
-  return mapped;
+  return checkedToolChoice(typeof choice === "string" ? { type: choice } : { type: "tool", name: choice.function.name }, tools);
 }
 
 function reasoning(req: ChatCompletionRequest): ReasoningOptions {
@@ -147,37 +140,11 @@ function textPart(part: ContentPart): TextPart {
 function imagePart(part: ContentPart): ImagePart {
   const url = part.image_url?.url;
   if (url === undefined) throw badMessage('an "image_url" content part needs image_url.url');
-  const image: ImagePart = { type: "image", source: imageSource(url) };
+  const image: ImagePart = { type: "image", source: imageSource(url, "image_url.url", badMessage) };
   if (part.cache_control) image.cacheControl = part.cache_control;
   return image;
 }
 
-/** `data:<mime>[;<param>...];base64,<data>` or an http(s) URL. */
-function imageSource(url: string): ImagePart["source"] {
-  if (/^https?:\/\//i.test(url)) return { kind: "url", url };
-  const comma = url.indexOf(",");
-  if (url.startsWith("data:") && comma > 0) {
-    const [mimeType, ...params] = url.slice(5, comma).split(";");
-    if (mimeType && params.includes("base64")) return { kind: "data", mimeType, data: url.slice(comma + 1) };
-  }
-  throw badMessage("image_url.url must be an http(s) URL or a base64 data URI (data:<mime>;base64,<data>)");
-}
-
 function toolCallPart(call: ToolCall): ToolCallPart {
-  return { id: call.id, name: call.function.name, arguments: parseArguments(call) };
-}
-
-function parseArguments(call: ToolCall): Record<string, unknown> {
-  // Some clients send "" for a call without arguments.
-  if (call.function.arguments.trim() === "") return {};
-  let args: unknown;
-  try {
-    args = JSON.parse(call.function.arguments);
-  } catch {
-    throw badMessage(`tool call "${call.id}" has arguments that are not valid JSON`);
-  }
-  if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw badMessage(`tool call "${call.id}" arguments must be a JSON object`);
-  }
-  return args as Record<string, unknown>;
+  return { id: call.id, name: call.function.name, arguments: parseToolArguments(call.function.arguments, call.id, badMessage) };
 }

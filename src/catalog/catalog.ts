@@ -18,6 +18,7 @@ export class Catalog {
   private listBody = '{"object":"list","data":[]}';
   /** The list as keys with a model list see it, by that list; rebuilt on each reload. */
   private filteredBodies = new Map<string, string>();
+  private entryBodies = new Map<string, string>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly db: Database) {}
@@ -46,9 +47,11 @@ export class Catalog {
         enabled: row.enabled,
       });
     }
+    const entries = [...next.values()].map(toListEntry);
     this.byId = next;
-    this.listBody = JSON.stringify({ object: "list", data: [...next.values()].map(toListEntry) });
+    this.listBody = JSON.stringify({ object: "list", data: entries });
     this.filteredBodies = new Map();
+    this.entryBodies = new Map(entries.map((entry) => [entry.id, JSON.stringify(entry)]));
   }
 
   start(refreshSeconds: number) {
@@ -81,6 +84,11 @@ export class Catalog {
       this.filteredBodies.set(access.text, (body = JSON.stringify({ object: "list", data })));
     }
     return body;
+  }
+
+  /** The serialised `GET /v1/models/{id}` reply: the model's entry of the key's list; undefined when that list does not have it. */
+  modelJson(id: string, access: ModelAccess | null = null): string | undefined {
+    return allows(access, id) ? this.entryBodies.get(id) : undefined;
   }
 }
 

@@ -2,9 +2,9 @@ import { nanoToUsdNumber } from "../billing/money.ts";
 import type { CallContext, CallDeps } from "../calls/call-deps.ts";
 import { callOptionsFromChat } from "../calls/from-chat-request.ts";
 import { runCall } from "../calls/run-call.ts";
+import { callStreamFrames } from "../calls/call-stream-frames.ts";
 import { streamCall } from "../calls/stream-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import { ApiError, streamError } from "../errors.ts";
 import type { BilledJson, EventStream } from "../http/reply.ts";
 import { newCompletionMeta, toChatCompletion } from "../openai/build-completion.ts";
 import type { ChatCompletion } from "../openai/chat-response.ts";
@@ -40,33 +40,15 @@ export async function streamChat(deps: ChatDeps, body: ChatCompletionRequest, ct
   const stream = await streamCall(deps.calls, options, ctx);
   const encoder = new ChunkEncoder(newCompletionMeta(options.model.id, ctx.requestId));
   const includeUsage = body.stream_options?.include_usage === true;
-
-  async function* frames() {
-    try {
-      yield encoder.start();
-      for await (const event of stream.events) {
-        if (event.type === "billed") {
-          if (includeUsage) yield encoder.usageFrame(event.usage, nanoToUsdNumber(event.cost));
-          continue;
-        }
-        const frame = encoder.encode(event);
-        if (frame) yield frame;
-      }
-      if (ctx.signal.aborted) return;
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      yield ChunkEncoder.errorFrame(error instanceof ApiError ? error : unexpectedStreamError(error));
-    } finally {
-      // The client left, or the body was cut: stop the call (and bill what it consumed).
-      await stream.events.return(undefined);
-    }
-    yield DONE_FRAME;
-  }
-
-  return { frames: frames(), upstreamMs: stream.upstreamMs, supplier: stream.supplier, attempts: stream.attempts };
-}
-
-function unexpectedStreamError(error: unknown): ApiError {
-  console.error("unexpected error in a stream:", error);
-  return streamError("the stream failed inside the gateway");
+  const nonEmpty = (frame: string) => (frame ? [frame] : []);
+  const frames = callStreamFrames(stream, ctx.signal, {
+    start: () => [encoder.start()],
+    encode: (event) =>
+      event.type === "billed"
+        ? includeUsage ? [encoder.usageFrame(event.usage, nanoToUsdNumber(event.cost))] : []
+        : nonEmpty(encoder.encode(event)),
+    end: () => [DONE_FRAME],
+    fail: (error) => [ChunkEncoder.errorFrame(error), DONE_FRAME],
+  });
+  return { frames, upstreamMs: stream.upstreamMs, supplier: stream.supplier, attempts: stream.attempts };
 }

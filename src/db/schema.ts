@@ -8,6 +8,7 @@ import {
   index,
   uniqueIndex,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -263,4 +264,35 @@ export const supplierStats = pgTable(
     primaryKey({ columns: [table.processId, table.supplier, table.minute] }),
     index("supplier_stats_supplier_minute_idx").on(table.supplier, table.minute),
   ],
+);
+
+/**
+ * Stored Responses API responses (`store`, true by default), per workspace,
+ * until `expires_at` (RESPONSES_RETENTION_DAYS): what `previous_response_id`
+ * continues from, `item_reference` items name, and GET/DELETE
+ * /v1/responses/{id} read. `input` holds the request's own items (item
+ * references resolved), `output` the items returned, reasoning always with
+ * its encrypted content; item ids are the gateway's and name their response
+ * (responses/item-ids.ts). `response` is the rest of the response object.
+ * Disposable: expired rows count as missing and are swept.
+ */
+export const responses = pgTable(
+  "responses",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    previousResponseId: text("previous_response_id"),
+    model: text("model").notNull(),
+    status: text("status").notNull(),
+    input: jsonb("input").notNull(),
+    output: jsonb("output").notNull(),
+    /** Null when the provider reported none. */
+    usage: jsonb("usage"),
+    response: jsonb("response").notNull(),
+  },
+  (table) => [index("responses_expires_at_idx").on(table.expiresAt)],
 );

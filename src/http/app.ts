@@ -4,6 +4,7 @@ import type { AdminAuthenticator, Authenticator } from "../auth/authenticator.ts
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatDeps } from "../chat/chat-service.ts";
 import type { EmbeddingsDeps } from "../embeddings/embeddings-service.ts";
+import type { ResponsesDeps } from "../responses/create-response.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { docs } from "./docs.ts";
@@ -24,6 +25,7 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { embeddingRoutes } from "./routes/embeddings.ts";
 import { modelRoutes } from "./routes/models.ts";
+import { responseRoutes } from "./routes/responses.ts";
 
 export interface AppDeps {
   config: Pick<Config, "maxBodyBytes" | "httpIdleTimeoutSeconds" | "streamWriteTimeoutMs" | "metricsToken">;
@@ -36,10 +38,12 @@ export interface AppDeps {
   metrics: GatewayMetrics;
   /** Sees every request end (metrics, access log). */
   observer: RequestObserver;
+  responses: ResponsesDeps;
 }
 
-export function createApp({ config, db, catalog, authenticator, adminAuthenticator, chat, embeddings, metrics, observer }: AppDeps) {
+export function createApp({ config, db, catalog, authenticator, adminAuthenticator, chat, embeddings, responses, metrics, observer }: AppDeps) {
   const tooLarge = requestTooLarge(config.maxBodyBytes);
+  const streamLimits = { writeTimeoutMs: config.streamWriteTimeoutMs };
 
   // normalize: false — Elysia's default "normalize" rewrites a body to fit the schema before checking it
   // (a string where an object belongs became {"0": "x"} and passed); the wire schemas are open objects instead.
@@ -109,7 +113,8 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
     .use(docs())
     .use(healthRoutes)
     .use(modelRoutes(catalog))
-    .use(chatRoutes(chat, { writeTimeoutMs: config.streamWriteTimeoutMs }))
+    .use(chatRoutes(chat, streamLimits))
+    .use(responseRoutes(responses, streamLimits))
     .use(embeddingRoutes(embeddings))
     .use(keyRoutes(db))
     .use(adminWorkspaceRoutes(db))

@@ -129,6 +129,7 @@ test("an unexpected failure → 500 api_error with the request id and no interna
     embeddings: {} as never,
     metrics: gateway.metrics,
     observer: gateway.metrics,
+    responses: {} as never,
   });
   const originalError = console.error;
   console.error = () => {};
@@ -153,6 +154,24 @@ test("the OpenAPI spec documents every endpoint with its schemas and the error e
     expect(chat.responses[status].content["application/json"].schema.title).toBe("ErrorEnvelope");
   }
   expect(spec.paths["/v1/models"].get.responses["200"].content["application/json"].schema.title).toBe("ModelList");
+});
+
+test("the OpenAPI spec documents the Responses API and GET /v1/models/{id}", async () => {
+  const spec = (await (await gateway.request("/openapi.json")).json()) as any;
+  const create = spec.paths["/v1/responses"].post;
+  expect(create.requestBody.content["application/json"].schema.properties.input).toBeDefined();
+  expect(create.responses["200"].content["application/json"].schema.title).toBe("Response");
+  expect(create.responses["200"].content["text/event-stream"].schema.title).toBe("ResponseStreamEvent");
+  for (const status of ["400", "401", "402", "404", "429", "503"]) {
+    expect(create.responses[status].content["application/json"].schema.title).toBe("ErrorEnvelope");
+  }
+  const stored = spec.paths["/v1/responses/{id}"];
+  expect(stored.get.responses["200"].content["application/json"].schema.title).toBe("Response");
+  expect(stored.delete.responses["200"].content["application/json"].schema.title).toBe("ResponseDeleted");
+  expect(stored.get.responses["404"].content["application/json"].schema.title).toBe("ErrorEnvelope");
+  const model = Object.entries(spec.paths).find(([path]) => path.startsWith("/v1/models/"))![1] as any;
+  expect(model.get.responses["200"].content["application/json"].schema.title).toBe("Model");
+  expect(model.get.responses["404"].content["application/json"].schema.title).toBe("ErrorEnvelope");
 });
 
 test("the Swagger UI page and its assets are served by the gateway itself", async () => {

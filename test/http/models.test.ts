@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import OpenAI from "openai";
+import { apiError } from "../support/api-error.ts";
 import { bearer, newTenant, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 let gateway: TestGateway;
@@ -70,4 +71,43 @@ test("a disabled model disappears from the list after a catalog reload", async (
     await gateway.db.execute(sql`update models set enabled = true where id = 'google/gemini-3.1-pro'`);
     await gateway.catalog.load();
   }
+});
+
+test("client.models.retrieve: the list's entry, for the id with its slash percent-encoded (as the SDK sends it) or raw", async () => {
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  const listed = ((await (await gateway.request("/v1/models", { headers: bearer(key) })).json()) as any).data;
+  const model = await client.models.retrieve("google/gemini-3-flash");
+  expect(model).toEqual(listed.find((m: any) => m.id === "google/gemini-3-flash"));
+  const raw = await gateway.request("/v1/models/anthropic/claude-sonnet-4-6", { headers: bearer(key) });
+  expect(raw.status).toBe(200);
+  expect(await raw.json()).toEqual(listed.find((m: any) => m.id === "anthropic/claude-sonnet-4-6"));
+  expect((await client.models.retrieve("google/text-embedding-004")).owned_by).toBe("google");
+});
+
+test("an id not in the list → 404 model_not_found in the envelope; without a key → 401", async () => {
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  const error = await apiError(client.models.retrieve("openai/gpt-4o"));
+  expect(error.status).toBe(404);
+  expect(error.code).toBe("model_not_found");
+  expect(error.type).toBe("invalid_request_error");
+  expect(error.message).toContain('"openai/gpt-4o"');
+  const unencoded = await gateway.request("/v1/models/google/nope", { headers: bearer(key) });
+  expect(unencoded.status).toBe(404);
+  expect(((await unencoded.json()) as any).error.code).toBe("model_not_found");
+  // Decoded once, as sent: a double-encoded id is another id; a malformed escape is quoted as sent.
+  expect((await gateway.request("/v1/models/google%252Fgemini-3-flash", { headers: bearer(key) })).status).toBe(404);
+  const malformed = await gateway.request("/v1/models/google%zz", { headers: bearer(key) });
+  expect(malformed.status).toBe(404);
+  expect(((await malformed.json()) as any).error.message).toContain('"google%zz"');
+  expect((await gateway.request("/v1/models/google%2Fgemini-3-flash")).status).toBe(401);
+});
+
+test("a key with a model list retrieves only those models; the others do not exist for it (404)", async () => {
+  const { key: limited } = await newTenant(1_000_000_000n, { models: ["google/*"] });
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: limited, maxRetries: 0 });
+  expect((await client.models.retrieve("google/gemini-3-flash")).id).toBe("google/gemini-3-flash");
+  const hidden = await apiError(client.models.retrieve("anthropic/claude-sonnet-4-6"));
+  expect(hidden.status).toBe(404);
+  expect(hidden.code).toBe("model_not_found");
+  expect((await gateway.request("/v1/models/anthropic/claude-sonnet-4-6", { headers: bearer(limited) })).status).toBe(404);
 });
