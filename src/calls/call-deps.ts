@@ -1,7 +1,7 @@
 import type { Principal } from "../auth/authenticator.ts";
 import type { Billing } from "../billing/billing.ts";
 import type { ProviderName } from "../catalog/model.ts";
-import type { BilledCall } from "../observability/finished-request.ts";
+import type { CallRecord } from "../observability/finished-request.ts";
 import type { ChatAdapter } from "../providers/adapter.ts";
 import type { UpstreamTransport } from "../providers/upstream-transport.ts";
 import type { CandidateSource, FailoverOptions } from "../routing/failover.ts";
@@ -30,13 +30,8 @@ export interface CallContext {
   signal: AbortSignal;
   /** performance.now() when the request arrived (durations in the usage record). */
   startedAt: number;
-  // Written by the call for the request's metrics and access log (RequestContext has them).
-  /** The catalog model, once resolved. */
-  model?: string | undefined;
-  /** What the call settled at (settle-call.ts). */
-  billed?: BilledCall | undefined;
-  /** A mid-stream error's code. */
-  errorCode?: string | undefined;
+  /** Where the call reports its model, settlement and mid-stream error (metrics, access log). */
+  record: CallRecord;
 }
 
 /** Failover settings for one request: its deadline runs from now. */

@@ -30,7 +30,7 @@ export interface AdmittedCall {
 }
 
 export async function admitCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<AdmittedCall> {
-  ctx.model = options.model.id;
+  ctx.record.model = options.model.id;
   const adapter = deps.adapters[options.model.provider];
   checkSupport(options, adapter);
   const call = adapter.buildCall(options);

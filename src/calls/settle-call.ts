@@ -9,6 +9,6 @@ import type { CallContext } from "./call-deps.ts";
  */
 export function settleCall(ctx: CallContext, reservation: Reservation, usage: TokenUsage, details: SettleDetails): bigint {
   const cost = reservation.settle(usage, details);
-  ctx.billed ??= { supplier: details.supplier, usage, cost, estimated: details.estimated, status: details.status, ttfbMs: details.ttfbMs };
+  ctx.record.billed ??= { supplier: details.supplier, usage, cost, estimated: details.estimated, status: details.status, ttfbMs: details.ttfbMs };
   return cost;
 }

@@ -104,7 +104,7 @@ export async function streamCall(deps: CallDeps, options: CallOptions, ctx: Call
             }
           }
         } catch (error) {
-          ctx.errorCode = error instanceof ApiError ? (error.code ?? error.type) : "stream_error";
+          ctx.record.errorCode = error instanceof ApiError ? (error.code ?? error.type) : "stream_error";
           throw error;
         }
         if (signal.aborted) return;

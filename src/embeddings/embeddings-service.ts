@@ -36,7 +36,7 @@ export async function createEmbeddings(
   context: CallContext,
 ): Promise<BilledJson<EmbeddingList>> {
   const model = resolveEmbeddingModel(deps.catalog, body.model, context.principal.models);
-  context.model = model.id;
+  context.record.model = model.id;
   const adapter = ADAPTERS[model.provider];
   if (!adapter) throw embeddingsUnsupported(model.id);
   const inputs = readInputs(body.input);

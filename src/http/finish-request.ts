@@ -8,19 +8,19 @@ import type { RequestContext } from "./request-context.ts";
 export function finishRequest(ctx: RequestContext, status: number, errorCode?: string | null): void {
   if (ctx.finished) return;
   ctx.finished = true;
-  const principal = ctx.principal;
+  const { principal, record } = ctx;
   ctx.observer.finished({
     requestId: ctx.requestId,
     at: ctx.arrivedAt,
     method: ctx.method,
     route: ctx.route ?? "other",
     status,
-    errorCode: errorCode ?? ctx.errorCode,
-    model: ctx.model,
+    errorCode: errorCode ?? record.errorCode,
+    model: record.model,
     workspaceId: principal?.workspaceId,
     keyId: principal?.keyId,
     keyPrefix: principal?.keyPrefix,
-    billed: ctx.billed,
+    billed: record.billed,
     durationMs: performance.now() - ctx.startedAt,
     overheadMs: ctx.overheadMs,
   });

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { AdminPrincipal, Principal } from "../auth/authenticator.ts";
-import type { BilledCall, RequestObserver } from "../observability/finished-request.ts";
+import { type CallRecord, newCallRecord, type RequestObserver } from "../observability/finished-request.ts";
 import { newRequestId } from "./request-id.ts";
 
 /**
@@ -29,11 +29,7 @@ export interface RequestContext {
   readonly method: string;
   /** The matched route's template; set before the handler runs. */
   route: string | undefined;
-  /** The catalog model, once resolved. */
-  model: string | undefined;
-  billed: BilledCall | undefined;
-  /** A mid-stream error's code (a failed reply's comes with its status). */
-  errorCode: string | undefined;
+  readonly record: CallRecord;
   overheadMs: number | undefined;
   /** The reply is a stream: its record ends when the stream does. */
   streaming: boolean;
@@ -53,9 +49,7 @@ export function newRequestContext(request: Request, closeConnection: (() => void
     arrivedAt: Date.now(),
     method: request.method,
     route: undefined,
-    model: undefined,
-    billed: undefined,
-    errorCode: undefined,
+    record: newCallRecord(),
     overheadMs: undefined,
     streaming: false,
     finished: false,

@@ -30,6 +30,22 @@ export interface FinishedRequest {
   overheadMs: number | undefined;
 }
 
+/**
+ * What a request's call came to, filled in as it runs. One object per
+ * request shared by reference, so a call context copied on the way
+ * (`{ ...ctx, bodyBytes }`) still reports to its request.
+ */
+export interface CallRecord {
+  /** The catalog model, once resolved. */
+  model: string | undefined;
+  /** What the call settled at (calls/settle-call.ts). */
+  billed: BilledCall | undefined;
+  /** A mid-stream error's code (a failed reply's comes with its status). */
+  errorCode: string | undefined;
+}
+
+export const newCallRecord = (): CallRecord => ({ model: undefined, billed: undefined, errorCode: undefined });
+
 export interface BilledCall {
   supplier: string;
   usage: TokenUsage;

@@ -1,3 +1,4 @@
+import { newCallRecord } from "../../src/observability/finished-request.ts";
 import { expect, test } from "bun:test";
 import type { Principal } from "../../src/auth/authenticator.ts";
 import type { AdmissionRequest, Billing } from "../../src/billing/billing.ts";
@@ -72,7 +73,7 @@ const run = (billing: Billing, transport: UpstreamTransport, body: Partial<Embed
   createEmbeddings(
     { catalog, calls: { suppliers, transport, billing, routing: { maxAttempts: 1, deadlineMs: 60_000 } } },
     { model: "google/text-embedding-004", input: "1", ...body } as EmbeddingRequest,
-    { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0, startedAt: performance.now() },
+    { requestId: "req_test", principal, signal: new AbortController().signal, bodyBytes: 0, startedAt: performance.now(), record: newCallRecord() },
   );
 
 test("admits the UTF-8 byte worst case, settles the estimate as estimated, answers in input order with the cost", async () => {

@@ -15,7 +15,9 @@ export const serve: Command = {
     const server = gateway.listen();
     const store = database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`;
     for (const warning of startupWarnings(config)) console.warn(`warning: ${warning}`);
-    print(`OpenToken listening on http://${server.hostname}:${server.port} (database: ${store}; docs: /docs)`);
+    const listening = `OpenToken listening on http://${server.hostname}:${server.port} (database: ${store}; docs: /docs)`;
+    // With LOG_FORMAT=json stdout carries only JSON lines (the access log), so a log shipper can parse all of it.
+    print(config.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), level: "info", message: listening }) : listening);
 
     const shutdown = async () => {
       await gateway.stop();
