@@ -193,6 +193,34 @@ add(
   ),
 );
 
+// --- the request's end: metrics and the access log (observability/) ---------------------------
+const observability = await optionalImport<Gateway>(`${SRC}/observability/gateway-metrics.ts`);
+const accessLog = await optionalImport<Gateway>(`${SRC}/observability/access-log.ts`);
+const finished = {
+  requestId: "req_0123456789abcdef0123456789abcdef",
+  at: Date.now(),
+  method: "POST",
+  route: "/v1/chat/completions",
+  status: 200,
+  errorCode: undefined,
+  model: model.id,
+  workspaceId: "ws_0123456789abcdef",
+  keyId: "key_0123456789abcdef",
+  keyPrefix: "sk-optk-a1B2",
+  billed: { supplier: "google", usage, cost: 816_000n, estimated: false, status: "completed", ttfbMs: 0.25 },
+  durationMs: 0.6,
+  overheadMs: 0.2,
+};
+if (observability) {
+  const metrics = new observability.GatewayMetrics({ suppliers: () => [], settlementBacklog: () => ({ depth: 0, oldestAgeMs: 0 }) });
+  add(() => time("GatewayMetrics started + finished (a billed chat completion: 10 series)", () => (metrics.started(), metrics.finished(finished)), { note: "×1, always on" }));
+  add(() => time("GatewayMetrics.upstreamAttempt (TTFB histogram)", () => metrics.upstreamAttempt("google", { ok: true, ttfbMs: 0.25 }), { note: "×1" }));
+}
+if (accessLog) {
+  const log = new accessLog.AccessLog({ write: keep, stop: async () => {} });
+  add(() => time("AccessLog.finished (the JSON line, to a buffer)", () => log.finished(finished), { note: "×1 with LOG_FORMAT=json" }));
+}
+
 // --- settlement (settlement-writer.ts, per row of a batch) -------------------------------------
 const periodStartDate = new Date(0);
 add(
