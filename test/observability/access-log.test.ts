@@ -14,6 +14,8 @@ import { stopStartedProcesses } from "../support/processes.ts";
 // own embedded database): one line per request on stdout, a stream's at its
 // end, with the figures the client got, and nothing secret.
 const MARKER = "prompt-marker-7f3a";
+// A gateway process creates its embedded database first (seconds on a busy machine).
+const SLOW_TEST_MS = 60_000;
 const demoKey = generateApiKey();
 const dataDir = mkdtempSync(join(tmpdir(), "opentoken-access-log-"));
 let gemini: FakeServer;
@@ -142,7 +144,7 @@ test("LOG_FORMAT=json: a line per request with the client's figures, streams at 
   expect(stdout.text).not.toContain(completion.choices[0]!.message.content!);
   // stdout is JSON only, the start-up line included.
   for (const text of stdout.text.trim().split("\n")) expect(() => JSON.parse(text)).not.toThrow();
-});
+}, SLOW_TEST_MS);
 
 test("the default text log has no access lines", async () => {
   const gateway = await startGatewayProcess(env({}));
@@ -152,4 +154,4 @@ test("the default text log has no access lines", async () => {
   await fetch(`${gateway.url}/v1/models`);
   await gateway.stop();
   expect(stdout.text.trim().split("\n")).toEqual([expect.stringMatching(/^OpenToken listening on http:\/\/127\.0\.0\.1:\d+ \(database: embedded PGlite/)]);
-});
+}, SLOW_TEST_MS);

@@ -23,7 +23,9 @@ export async function startGatewayProcess(env: Record<string, string>, port = fr
     stdout: "pipe",
     stderr: "pipe",
   });
-  for (let i = 0; i < 500; i++) {
+  // By the clock: a process creating its embedded database takes seconds on a busy machine.
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
     if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) {
       return {
         url,
