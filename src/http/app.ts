@@ -24,6 +24,7 @@ import { adminSessionRoutes } from "./routes/admin-session.ts";
 import { adminStatsRoutes } from "./routes/admin-stats.ts";
 import { adminSupplierRoutes } from "./routes/admin-suppliers.ts";
 import { adminWorkspaceRoutes } from "./routes/admin-workspaces.ts";
+import { consoleRoutes } from "./routes/console.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/key.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -127,6 +128,7 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
     .use(adminStatsRoutes(db))
     .use(adminSupplierRoutes(db, suppliers))
     .use(adminSessionRoutes(db, sessions))
+    .use(consoleRoutes())
     .use(metricsRoutes(metrics, { token: config.metricsToken, clientAddress: (request) => server()?.requestIP(request)?.address ?? null }));
   server = () => app.server;
   // Paths without parameters are their own template; any other unrouted path is "other" (bounded labels).
