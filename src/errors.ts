@@ -23,6 +23,7 @@ export type ErrorCode =
   | "missing_auth"
   | "invalid_key"
   | "expired_key"
+  | "invalid_session"
   | "forbidden"
   | "insufficient_credit"
   | "spend_limit_exceeded"
@@ -186,6 +187,7 @@ const authError = (code: ErrorCode, message: string) =>
 export const missingAuth = () => authError("missing_auth", "missing API key: send it as 'Authorization: Bearer <key>'");
 export const invalidKey = () => authError("invalid_key", "invalid API key");
 export const expiredKey = () => authError("expired_key", "this API key has expired");
+export const invalidSession = () => authError("invalid_session", "the console session has ended or expired: sign in again");
 
 export const forbidden = (message: string) => new ApiError({ status: 403, type: "authentication_error", code: "forbidden", message });
 

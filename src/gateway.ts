@@ -1,4 +1,5 @@
 import { adminAuthenticator as createAdminAuthenticator, customerAuthenticator } from "./auth/authenticator.ts";
+import { SessionAuthenticator } from "./auth/console-sessions.ts";
 import { ensureEnvKey } from "./auth/keys.ts";
 import { LeaseBilling } from "./billing/lease-billing.ts";
 import { Catalog } from "./catalog/catalog.ts";
@@ -11,6 +12,7 @@ import { GoogleChatAdapter } from "./providers/google/index.ts";
 import { AccessLog, stdoutSink } from "./observability/access-log.ts";
 import { allOf } from "./observability/finished-request.ts";
 import { GatewayMetrics } from "./observability/gateway-metrics.ts";
+import { RequestStatsRecorder } from "./observability/request-stats.ts";
 import { createTransport } from "./providers/upstream-transport.ts";
 import { ResponseStore } from "./responses/response-store.ts";
 import { SupplierRegistry } from "./routing/supplier-registry.ts";
@@ -29,6 +31,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   await catalog.load();
   const authenticator = customerAuthenticator(database.db, config.keyCacheSeconds * 1000);
   const adminAuthenticator = createAdminAuthenticator(database.db, config.keyCacheSeconds * 1000);
+  const sessions = new SessionAuthenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const suppliers = new SupplierRegistry(database.db, config);
   await suppliers.load();
@@ -40,6 +43,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   const transport = createTransport(config);
   const accessLog = config.logFormat === "json" ? new AccessLog(stdoutSink()) : undefined;
   const supplierStats = new SupplierStatsReporter(database.db, () => suppliers.all());
+  const requestStats = new RequestStatsRecorder(database.db);
   const calls: CallDeps = {
     adapters: { google: new GoogleChatAdapter(transport), anthropic: anthropicChatAdapter },
     suppliers,
@@ -58,10 +62,12 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     catalog,
     authenticator,
     adminAuthenticator,
+    sessions,
+    suppliers: () => suppliers.all().map((supplier) => supplier.config),
     chat: { catalog, calls },
     embeddings: { catalog, calls },
     metrics,
-    observer: allOf(accessLog ? [metrics, accessLog] : [metrics]),
+    observer: allOf(accessLog ? [metrics, requestStats, accessLog] : [metrics, requestStats]),
     responses: { catalog, calls, store: responseStore },
   });
 
@@ -70,9 +76,11 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
     catalog,
     authenticator,
     adminAuthenticator,
+    sessions,
     billing,
     suppliers,
     supplierStats,
+    requestStats,
     metrics,
     responseStore,
     /** Starts the background refreshers and the HTTP listener. */
@@ -80,8 +88,10 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       catalog.start(config.catalogRefreshSeconds);
       suppliers.start(config.catalogRefreshSeconds);
       supplierStats.start();
+      requestStats.start();
       authenticator.start();
       adminAuthenticator.start();
+      sessions.start();
       billing.start();
       responseStore.start();
       try {
@@ -99,9 +109,11 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
       catalog.stop();
       suppliers.stop();
       await supplierStats.stop();
+      await requestStats.stop();
       await authenticator.stop();
       await adminAuthenticator.stop();
       await responseStore.stop();
+      await sessions.stop();
       await billing.stop();
       await accessLog?.stop();
     },

@@ -7,9 +7,9 @@ export const UsdAmount = t.Union([t.String({ examples: ["25.00"] }), t.Number()]
   description: "USD as a decimal string with up to 9 decimals (exact); a JSON number is read as its shortest decimal form",
 });
 /** Money out: always an exact decimal string, like `x-opentoken-cost-usd`. */
-const Usd = t.String({ examples: ["12.500000001"], description: "USD, exact decimal" });
-const Time = t.String({ format: "date-time" });
-const Nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()]);
+export const Usd = t.String({ examples: ["12.500000001"], description: "USD, exact decimal" });
+export const Time = t.String({ format: "date-time" });
+export const Nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()]);
 const LimitReset = t.Union([t.Literal("daily"), t.Literal("weekly"), t.Literal("monthly")]);
 const ModelList = t.Array(t.String({ examples: ["google/gemini-3-flash", "anthropic/*"] }), {
   description: "Exact catalog ids or provider/*; null or absent: every model",
@@ -81,18 +81,18 @@ export const UsageQuery = t.Object(
   },
   { additionalProperties: false },
 );
+/** A request's token counts, or a group's sums. */
+const TokenCounts = {
+  input_tokens: t.Integer(),
+  cached_tokens: t.Integer(),
+  cache_write_tokens: t.Integer(),
+  output_tokens: t.Integer(),
+  reasoning_tokens: t.Integer(),
+};
+/** What a group of usage records adds up to. */
+export const UsageSums = { requests: t.Integer(), ...TokenCounts, cost_usd: Usd, estimated_requests: t.Integer() };
 export const UsageRow = t.Object(
-  {
-    group: t.String({ description: "The day (YYYY-MM-DD, UTC), model id, key id or supplier; 'all' without group_by" }),
-    requests: t.Integer(),
-    input_tokens: t.Integer(),
-    cached_tokens: t.Integer(),
-    cache_write_tokens: t.Integer(),
-    output_tokens: t.Integer(),
-    reasoning_tokens: t.Integer(),
-    cost_usd: Usd,
-    estimated_requests: t.Integer(),
-  },
+  { group: t.String({ description: "The day (YYYY-MM-DD, UTC), model id, key id or supplier; 'all' without group_by" }), ...UsageSums },
   { title: "UsageRow" },
 );
 
@@ -100,10 +100,7 @@ export const LedgerQuery = t.Object(
   { limit: t.Optional(t.String({ pattern: "^[0-9]+$" })), before: t.Optional(t.String({ pattern: "^[0-9]+$" })) },
   { additionalProperties: false },
 );
-export const LedgerPage = t.Object(
-  { object: t.Literal("list"), data: t.Array(LedgerEntry), has_more: t.Boolean(), next_before: Nullable(t.String()) },
-  { title: "LedgerPage" },
-);
+export const LedgerPage = Page(LedgerEntry, "LedgerPage");
 
 export const RequestRecord = t.Object(
   {
@@ -113,11 +110,7 @@ export const RequestRecord = t.Object(
     model: t.String(),
     supplier: Nullable(t.String()),
     status: Nullable(t.String()),
-    input_tokens: t.Integer(),
-    cached_tokens: t.Integer(),
-    cache_write_tokens: t.Integer(),
-    output_tokens: t.Integer(),
-    reasoning_tokens: t.Integer(),
+    ...TokenCounts,
     cost_usd: Usd,
     estimated: t.Boolean(),
     duration_ms: Nullable(t.Integer()),
@@ -128,3 +121,8 @@ export const RequestRecord = t.Object(
 );
 
 export const List = <T extends TSchema>(item: T, title: string) => t.Object({ object: t.Literal("list"), data: t.Array(item) }, { title });
+
+/** A newest-first page: pass `next_before` as `before` for the next one. */
+export function Page<T extends TSchema>(item: T, title: string) {
+  return t.Object({ object: t.Literal("list"), data: t.Array(item), has_more: t.Boolean(), next_before: Nullable(t.String()) }, { title });
+}

@@ -2,7 +2,7 @@ import type { Static } from "@sinclair/typebox";
 import type { ApiKeyRow } from "../auth/keys.ts";
 import type { LedgerEntry as LedgerRow } from "../billing/ledger.ts";
 import { formatUsd, parseUsd } from "../billing/money.ts";
-import type { UsageRecord, usageTotals } from "../billing/usage-report.ts";
+import type { UsageRecord, UsageSums } from "../billing/usage-report.ts";
 import { ApiError } from "../errors.ts";
 import type { ApiKey, LedgerEntry, RequestRecord, UsageRow, Workspace } from "./admin-schemas.ts";
 import type { WorkspaceSummary } from "./workspace-summary.ts";
@@ -59,9 +59,9 @@ export function presentLedgerEntry(row: LedgerRow): Static<typeof LedgerEntry> {
   };
 }
 
-export function presentUsageRow(row: Awaited<ReturnType<typeof usageTotals>>[number]): Static<typeof UsageRow> {
+/** Requests, tokens and cost of a group of usage records. */
+export function presentUsageSums(row: UsageSums) {
   return {
-    group: row.group,
     requests: row.requests,
     input_tokens: Number(row.promptTokens),
     cached_tokens: Number(row.cachedTokens),
@@ -72,6 +72,8 @@ export function presentUsageRow(row: Awaited<ReturnType<typeof usageTotals>>[num
     estimated_requests: row.estimated,
   };
 }
+
+export const presentUsageRow = (row: UsageSums & { group: string }): Static<typeof UsageRow> => ({ group: row.group, ...presentUsageSums(row) });
 
 export function presentRequest(row: UsageRecord): Static<typeof RequestRecord> {
   return {

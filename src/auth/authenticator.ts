@@ -3,6 +3,7 @@ import type { LimitReset } from "../billing/limit-period.ts";
 import type { Database } from "../db/client.ts";
 import { adminKeys, apiKeys } from "../db/schema.ts";
 import { expiredKey, invalidKey, missingAuth } from "../errors.ts";
+import type { ConsoleSession } from "./console-sessions.ts";
 import { bearerToken, KeyCache } from "./key-cache.ts";
 import { type ModelAccess, modelAccess } from "./model-access.ts";
 
@@ -18,10 +19,12 @@ export interface Principal {
   models: ModelAccess | null;
 }
 
-/** Who is calling /admin/v1: a management key. */
+/** Who is calling /admin/v1: a management key, directly or through a console session it signed in. */
 export interface AdminPrincipal {
   adminKeyId: string;
   name: string;
+  /** Set when the call came with a console session cookie. */
+  session?: ConsoleSession;
 }
 
 const MISSING = missingAuth();
@@ -92,10 +95,13 @@ export const adminAuthenticator = (db: Database, refreshMs: number): AdminAuthen
             revoked: row.revokedAt !== null,
             principal: { adminKeyId: row.id, name: row.name },
           })),
-        markUsed: async (ids) => {
-          await db.update(adminKeys).set({ lastUsedAt: sql`now()` }).where(inArray(adminKeys.id, ids));
-        },
+        markUsed: markAdminKeysUsed(db),
       },
       refreshMs,
     ),
   );
+
+/** Stamps management keys' last_used_at: by their own calls, and by their console sessions'. */
+export const markAdminKeysUsed = (db: Database) => async (ids: string[]) => {
+  await db.update(adminKeys).set({ lastUsedAt: sql`now()` }).where(inArray(adminKeys.id, ids));
+};

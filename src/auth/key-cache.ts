@@ -60,6 +60,11 @@ export class KeyCache<P> {
     return { ok: true, principal: entry.principal };
   }
 
+  /** Drops a key ended here (a console sign-out) at once; other processes drop it at their next refresh. */
+  forget(keyHash: string) {
+    this.byHash.delete(keyHash);
+  }
+
   /** Re-reads every cached key and writes pending `last_used_at` stamps. */
   async refresh() {
     this.unknown.clear();

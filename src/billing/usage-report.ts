@@ -22,21 +22,35 @@ export interface UsageQuery {
   by?: UsageGrouping;
 }
 
+/** What a set of usage records adds up to: requests, each token count, cost (nano-USD as text: sums pass 2^53). */
+export const usageSums = {
+  requests: sql<number>`count(*)::int`,
+  promptTokens: sql<string>`coalesce(sum(${usageRecords.promptTokens}), 0)::text`,
+  completionTokens: sql<string>`coalesce(sum(${usageRecords.completionTokens}), 0)::text`,
+  cachedTokens: sql<string>`coalesce(sum(${usageRecords.cachedTokens}), 0)::text`,
+  cacheWriteTokens: sql<string>`coalesce(sum(${usageRecords.cacheWriteTokens}), 0)::text`,
+  reasoningTokens: sql<string>`coalesce(sum(${usageRecords.reasoningTokens}), 0)::text`,
+  cost: sql<string>`coalesce(sum(${usageRecords.cost}), 0)::text`,
+  estimated: sql<number>`count(*) filter (where ${usageRecords.estimated})::int`,
+};
+
+/** A row of usageSums once its cost is a bigint. */
+export interface UsageSums {
+  requests: number;
+  promptTokens: string;
+  completionTokens: string;
+  cachedTokens: string;
+  cacheWriteTokens: string;
+  reasoningTokens: string;
+  cost: bigint;
+  estimated: number;
+}
+
 /** Token and cost totals of a workspace's usage records, in a time range, optionally grouped. */
 export async function usageTotals(db: Database, workspaceId: string, options: UsageQuery = {}) {
   const group = options.by ? groupColumn[options.by] : sql<string>`'all'`;
   const query = db
-    .select({
-      group,
-      requests: sql<number>`count(*)::int`,
-      promptTokens: sql<string>`coalesce(sum(${usageRecords.promptTokens}), 0)::text`,
-      completionTokens: sql<string>`coalesce(sum(${usageRecords.completionTokens}), 0)::text`,
-      cachedTokens: sql<string>`coalesce(sum(${usageRecords.cachedTokens}), 0)::text`,
-      cacheWriteTokens: sql<string>`coalesce(sum(${usageRecords.cacheWriteTokens}), 0)::text`,
-      reasoningTokens: sql<string>`coalesce(sum(${usageRecords.reasoningTokens}), 0)::text`,
-      cost: sql<string>`coalesce(sum(${usageRecords.cost}), 0)::text`,
-      estimated: sql<number>`count(*) filter (where ${usageRecords.estimated})::int`,
-    })
+    .select({ group, ...usageSums })
     .from(usageRecords)
     .where(
       and(

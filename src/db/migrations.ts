@@ -10,6 +10,7 @@ import m0004 from "../../drizzle/0004_suppliers.sql" with { type: "text" };
 import m0005 from "../../drizzle/0005_settle_batch_function.sql" with { type: "text" };
 import m0006 from "../../drizzle/0006_admin_api.sql" with { type: "text" };
 import m0007 from "../../drizzle/0007_responses.sql" with { type: "text" };
+import m0008 from "../../drizzle/0008_console.sql" with { type: "text" };
 
 const sqlByTag: Record<string, string> = {
   "0000_init": m0000,
@@ -20,6 +21,7 @@ const sqlByTag: Record<string, string> = {
   "0005_settle_batch_function": m0005,
   "0006_admin_api": m0006,
   "0007_responses": m0007,
+  "0008_console": m0008,
 };
 
 /** The journal's migrations in drizzle's own format (same split and hash as its file reader). */

@@ -165,6 +165,8 @@ export const usageRecords = pgTable(
   (table) => [
     index("usage_records_workspace_time_idx").on(table.workspaceId, table.createdAt),
     index("usage_records_key_time_idx").on(table.apiKeyId, table.createdAt),
+    // The console's gateway-wide time ranges. BRIN: rows arrive in time order, and it costs settlement next to nothing.
+    index("usage_records_time_brin_idx").using("brin", table.createdAt),
   ],
 );
 
@@ -295,4 +297,49 @@ export const responses = pgTable(
     response: jsonb("response").notNull(),
   },
   (table) => [index("responses_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * Console sign-ins: a management key exchanged for a session cookie. Only
+ * the session id's hash is stored (like keys), so any gateway sharing the
+ * database accepts the cookie and a database dump does not hold one.
+ */
+export const consoleSessions = pgTable(
+  "console_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    adminKeyId: text("admin_key_id")
+      .notNull()
+      .references(() => adminKeys.id),
+    /** Sent back as X-CSRF-Token by the page: a cross-site request carries the cookie at most, never this. */
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("console_sessions_expires_idx").on(table.expiresAt)],
+);
+
+/**
+ * Every /v1 request each gateway process finished, counted per minute by
+ * route, model, HTTP status and error code: the error rate's source, since
+ * usage_records hold billed requests only. Written in batches (upserts of
+ * the current minute), never per request. Disposable.
+ */
+export const requestStats = pgTable(
+  "request_stats",
+  {
+    processId: text("process_id").notNull(),
+    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    route: text("route").notNull(),
+    /** The catalog model; '' before one was resolved. */
+    model: text("model").notNull(),
+    status: integer("status").notNull(),
+    /** The error code (a mid-stream failure's too); '' for none. */
+    code: text("code").notNull(),
+    requests: integer("requests").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.processId, table.minute, table.route, table.model, table.status, table.code] }),
+    index("request_stats_minute_idx").on(table.minute),
+  ],
 );

@@ -1,12 +1,15 @@
 import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { AdminAuthenticator, Authenticator } from "../auth/authenticator.ts";
+import type { SessionAuthenticator } from "../auth/console-sessions.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatDeps } from "../chat/chat-service.ts";
 import type { EmbeddingsDeps } from "../embeddings/embeddings-service.ts";
 import type { ResponsesDeps } from "../responses/create-response.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
+import type { SupplierConfig } from "../routing/supplier.ts";
+import { authenticateAdmin } from "./admin-auth.ts";
 import { docs } from "./docs.ts";
 import { errorResponse, toApiError } from "./error-handler.ts";
 import { requestTooLarge, unsupportedMediaType } from "../errors.ts";
@@ -18,7 +21,11 @@ import { isJsonContentType, readJsonBody } from "./json-body.ts";
 import { newRequestContext, requestContext } from "./request-context.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
+import { adminSessionRoutes } from "./routes/admin-session.ts";
+import { adminStatsRoutes } from "./routes/admin-stats.ts";
+import { adminSupplierRoutes } from "./routes/admin-suppliers.ts";
 import { adminWorkspaceRoutes } from "./routes/admin-workspaces.ts";
+import { consoleRoutes } from "./routes/console.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/key.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -33,6 +40,10 @@ export interface AppDeps {
   catalog: Catalog;
   authenticator: Authenticator;
   adminAuthenticator: AdminAuthenticator;
+  /** Console sign-ins: the session cookie, an alternative to a bearer management key on /admin/v1. */
+  sessions: SessionAuthenticator;
+  /** This gateway's suppliers, for the admin API's supplier list. */
+  suppliers: () => readonly SupplierConfig[];
   chat: ChatDeps;
   embeddings: EmbeddingsDeps;
   metrics: GatewayMetrics;
@@ -41,7 +52,7 @@ export interface AppDeps {
   responses: ResponsesDeps;
 }
 
-export function createApp({ config, db, catalog, authenticator, adminAuthenticator, chat, embeddings, responses, metrics, observer }: AppDeps) {
+export function createApp({ config, db, catalog, authenticator, adminAuthenticator, sessions, suppliers, chat, embeddings, responses, metrics, observer }: AppDeps) {
   const tooLarge = requestTooLarge(config.maxBodyBytes);
   const streamLimits = { writeTimeoutMs: config.streamWriteTimeoutMs };
 
@@ -79,10 +90,9 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
         return Response.redirect("/docs", 308);
       }
       // Keys are checked from the headers before any byte of the body is read: a customer key for /v1, a
-      // management key for /admin/v1, and neither works on the other's routes.
-      const authorization = c.request.headers.get("authorization");
-      if (path.startsWith("/v1/")) ctx.principal = await authenticator.authenticate(authorization);
-      else if (path.startsWith("/admin/v1/")) ctx.admin = await adminAuthenticator.authenticate(authorization);
+      // management key (or the console's session cookie) for /admin/v1, and neither works on the other's routes.
+      if (path.startsWith("/v1/")) ctx.principal = await authenticator.authenticate(c.request.headers.get("authorization"));
+      else if (path.startsWith("/admin/v1/")) ctx.admin = await authenticateAdmin(c.request, adminAuthenticator, sessions);
     })
     // Every body goes through here, whatever its content type, so none is read unbounded by a default parser.
     .onParse(async ({ ctx, request }) => {
@@ -120,6 +130,10 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
     .use(adminWorkspaceRoutes(db))
     .use(adminKeyRoutes(db))
     .use(adminRequestRoutes(db))
+    .use(adminStatsRoutes(db))
+    .use(adminSupplierRoutes(db, suppliers))
+    .use(adminSessionRoutes(db, sessions))
+    .use(consoleRoutes())
     .use(metricsRoutes(metrics, { token: config.metricsToken, clientAddress: (request) => server()?.requestIP(request)?.address ?? null }));
   server = () => app.server;
   // Paths without parameters are their own template; any other unrouted path is "other" (bounded labels).

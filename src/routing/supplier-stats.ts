@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
+import { type BucketedRange, bucketStart, withinRange } from "../db/time-buckets.ts";
 import type { HealthState } from "./supplier-health.ts";
 import type { Supplier } from "./supplier.ts";
 
@@ -118,4 +119,32 @@ export async function supplierViews(db: Database): Promise<Map<string, SupplierV
       },
     ]),
   );
+}
+
+/** One bucket of a supplier's traffic, from every gateway's reports. */
+export interface SupplierBucket {
+  start: string;
+  attempts: number;
+  failures: number;
+  /** Mean time to first byte of its successful attempts, ms; null without any. */
+  ttfbMs: number | null;
+}
+
+/** Each supplier's attempts, failures and time to first byte per bucket of the range. */
+export async function supplierSeries(db: Database, range: BucketedRange): Promise<Map<string, SupplierBucket[]>> {
+  const rows = rowsOf<{ supplier: string; start: string; attempts: string; failures: string; ttfb: string | null }>(
+    await db.execute(sql`
+      select supplier, ${bucketStart(sql.raw("minute"), range.bucket)} as start, sum(attempts)::text as attempts,
+             sum(failures)::text as failures, (sum(ttfb_ms_sum) / nullif(sum(ttfb_count), 0))::text as ttfb
+      from supplier_stats
+      where ${withinRange("minute", range)}
+      group by 1, 2 order by 1, 2`),
+  );
+  const series = new Map<string, SupplierBucket[]>();
+  for (const row of rows) {
+    const buckets = series.get(row.supplier) ?? [];
+    buckets.push({ start: row.start, attempts: Number(row.attempts), failures: Number(row.failures), ttfbMs: row.ttfb === null ? null : Math.round(Number(row.ttfb)) });
+    series.set(row.supplier, buckets);
+  }
+  return series;
 }

@@ -125,6 +125,8 @@ test("an unexpected failure → 500 api_error with the request id and no interna
     catalog: gateway.catalog,
     authenticator: broken as unknown as Authenticator,
     adminAuthenticator: broken as unknown as AdminAuthenticator,
+    sessions: gateway.sessions,
+    suppliers: () => [],
     chat: {} as never,
     embeddings: {} as never,
     metrics: gateway.metrics,

@@ -62,6 +62,14 @@ async function check(label: string, env: Record<string, string | undefined>) {
     if (!bundle?.startsWith("/")) throw new Error(`${label}: /docs does not load Swagger UI from the gateway itself`);
     const asset = await fetch(`${base}${bundle}`);
     if (!asset.ok || (await asset.text()).length < 100_000) throw new Error(`${label}: ${bundle} is not served`);
+    // The console: its page and bundle come from the binary itself.
+    const page = await fetch(`${base}/console`);
+    if (!page.headers.get("content-security-policy")?.startsWith("default-src 'none'")) throw new Error(`${label}: /console has no strict CSP`);
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    const consoleScript = script ? await (await fetch(`${base}${script}`)).text() : "";
+    if (!consoleScript.includes("u-legend")) throw new Error(`${label}: /console does not serve its bundled script (uPlot in it)`);
+    const signIn = await fetch(`${base}/admin/v1/session`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" });
+    if (signIn.status !== 401) throw new Error(`${label}: a customer key signing in to the console gave ${signIn.status}`);
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     if (!spec.paths["/v1/models"]) throw new Error(`${label}: /openapi.json lacks /v1/models`);
     console.log(`smoke ${label}: ok (cold start to first request ${coldStartMs.toFixed(0)} ms)`);

@@ -20,7 +20,7 @@ import { invalidRequest, resourceNotFound } from "../../errors.ts";
 import { createWorkspace, findWorkspace } from "../../workspaces/workspaces.ts";
 import { jsonResponse } from "../reply.ts";
 import { requestContext } from "../request-context.ts";
-import { adminDetail, timeParam } from "./admin-common.ts";
+import { adminDetail, cursorPage, limitParam, timeParam } from "./admin-common.ts";
 
 const MAX_LEDGER_PAGE = 500;
 
@@ -118,16 +118,10 @@ export const adminWorkspaceRoutes = (db: Database) =>
       "/admin/v1/workspaces/:name/ledger",
       async ({ params, query, ctx }) => {
         const workspace = await findWorkspace(db, params.name);
-        const limit = query.limit === undefined ? 100 : Number(query.limit);
-        if (!(limit >= 1 && limit <= MAX_LEDGER_PAGE)) throw invalidRequest(`'limit' must be 1 to ${MAX_LEDGER_PAGE}`, "limit");
+        const limit = limitParam(query.limit, MAX_LEDGER_PAGE, 100);
         // One more than asked for says whether another page exists.
         const rows = await listLedger(db, workspace.id, limit + 1, query.before === undefined ? undefined : BigInt(query.before));
-        const page = rows.slice(0, limit);
-        const hasMore = rows.length > limit;
-        return jsonResponse(
-          JSON.stringify({ object: "list", data: page.map(presentLedgerEntry), has_more: hasMore, next_before: hasMore ? page.at(-1)!.id.toString() : null }),
-          ctx,
-        );
+        return jsonResponse(JSON.stringify(cursorPage(rows, limit, presentLedgerEntry, (row) => row.id.toString())), ctx);
       },
       {
         query: LedgerQuery,
