@@ -30,6 +30,9 @@
  */
 export const MAX_BUFFERED_BYTES = 64 * 1024;
 
+/** How often a finished stream checks whether its tail has been written (it holds the request until then). */
+const TAIL_CHECK_MS = 50;
+
 /** Default time a client may take nothing while frames wait for it. */
 export const WRITE_TIMEOUT_MS = 30_000;
 
@@ -96,6 +99,9 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
   if (!(limit > 0)) throw new RangeError("maxBufferedBytes must be positive");
   if (!(writeTimeoutMs > 0)) throw new RangeError("writeTimeoutMs must be positive");
   const checkEveryMs = Math.max(1, writeTimeoutMs / 4);
+  // Once the source is done the timer is all that still references the stream (and through the source, the
+  // request): checked often, it lets go as soon as the tail is written, not a quarter timeout later.
+  const tailCheckMs = Math.min(checkEveryMs, TAIL_CHECK_MS);
   const { signal, onCut, closeConnection } = options;
   let ended = false;
   const end = () => {
@@ -126,7 +132,7 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
   };
 
   const arm = () => {
-    timer = setTimeout(check, checkEveryMs);
+    timer = setTimeout(check, sourceDone ? tailCheckMs : checkEveryMs);
     timer.unref?.();
   };
 
@@ -196,9 +202,14 @@ export function boundedSseBody(source: AsyncIterable<string>, options: BoundedSs
         if (stopped) return;
         if (result.done) {
           sourceDone = true;
-          // The tail may still stall: keep the write-timeout check, drop the abort listener.
+          // The tail may still stall: keep the write-timeout check (at the tail's pace), drop the abort listener.
           signal?.removeEventListener("abort", onAbort);
           c.close();
+          if (timer !== undefined) {
+            clearTimeout(timer);
+            if (queued() > 0) arm();
+            else timer = undefined;
+          }
           end();
           return;
         }

@@ -240,6 +240,26 @@ describe("boundedSseBody without sockets", () => {
     await expect(body.getReader().read()).rejects.toBeUndefined();
   });
 
+  test("a finished stream lets go of its source once its tail is read, not a timer tick later", async () => {
+    // What the source holds (in the gateway: the request and its call) must be collectable right after the
+    // reply; the write-timeout timer used to keep it for a quarter of the timeout (7.5 s by default).
+    const ends: number[] = [];
+    const weak = await (async () => {
+      const payload = { big: "x".repeat(1 << 20) };
+      async function* frames() {
+        for (let i = 0; i < 20; i++) yield `data: ${payload.big.length + i}\n\n`;
+      }
+      const source = frames();
+      const text = await new Response(boundedSseBody(source, { onEnd: () => ends.push(1) })).text();
+      expect(text.split("\n\n").length).toBe(21);
+      return new WeakRef(payload);
+    })();
+    expect(ends).toEqual([1]);
+    await Bun.sleep(200);
+    Bun.gc(true);
+    expect(weak.deref()).toBeUndefined();
+  });
+
   test("a source that throws errors the body", async () => {
     async function* failing() {
       yield frame(0, 100);
