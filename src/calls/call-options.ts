@@ -94,6 +94,8 @@ export interface RequestedFeatures {
 export interface CallOptions {
   model: CatalogModel;
   messages: CallMessage[];
+  /** The request field the conversation came from (`messages` or `input`), for the 400s about it. */
+  conversationField: "messages" | "input";
   tools: CallTool[];
   toolChoice: CallToolChoice | undefined;
   parallelToolCalls: boolean | undefined;

@@ -29,6 +29,7 @@ export function callOptionsFromChat(req: ChatCompletionRequest, model: CatalogMo
   return {
     model,
     messages: convertMessages(req.messages),
+    conversationField: "messages",
     tools,
     toolChoice: toolChoice(req.tool_choice ?? undefined, tools),
     parallelToolCalls: req.parallel_tool_calls ?? undefined,

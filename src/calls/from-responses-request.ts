@@ -65,6 +65,7 @@ export function callOptionsFromResponses(req: ResponseCreateRequest, model: Cata
   return {
     model,
     messages: [...instructions, ...convertItems(input)],
+    conversationField: "input",
     tools,
     toolChoice: checkedToolChoice(toolChoice(req.tool_choice ?? undefined), tools),
     parallelToolCalls: req.parallel_tool_calls ?? undefined,

@@ -75,6 +75,10 @@ const invalid: { name: string; body: Record<string, unknown>; param: string }[] 
   { name: "an item_reference without an id", body: { input: [{ type: "item_reference" }] }, param: "input.0.id" },
   { name: "a function_call_output of another shape", body: { input: [{ type: "function_call", call_id: "c1", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "c1", output: { x: 1 } }] }, param: "input.1.output" },
   { name: "a role of another kind", body: { input: [{ role: "tool", content: "x" }] }, param: "input.0.role" },
+  // Refused by what the provider can serve: the error names input, never chat's messages.
+  { name: "instructions and developer text only", body: { instructions: "Be brief", input: [{ role: "developer", content: "Rules" }] }, param: "input" },
+  { name: "an image URL for a google model", body: { input: [{ role: "user", content: [{ type: "input_image", image_url: "https://example.com/a.png" }] }] }, param: "input" },
+  { name: "an image in a function_call_output for a google model", body: { input: [{ type: "function_call", call_id: "c1", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "c1", output: [{ type: "input_image", image_url: "data:image/png;base64,iVBORw0KGgo" }] }] }, param: "input" },
 ];
 
 for (const { name, body, param } of invalid) {

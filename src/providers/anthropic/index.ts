@@ -6,7 +6,7 @@ import { parseAnthropicResponse } from "./parse-anthropic-response.ts";
 /** Anthropic Messages API chat (reference D): stateless translation. One choice per call, no logprobs. */
 export const anthropicChatAdapter: ChatAdapter = {
   provider: "anthropic",
-  features: { multipleChoices: false, logprobs: false, logitBias: false },
+  features: { multipleChoices: false, toolResultImages: true, imageUrls: true, logprobs: false, logitBias: false },
   buildCall: buildAnthropicRequest,
   parseResponse: (body) => parseAnthropicResponse(body),
   createStreamTranslator: () => createAnthropicStreamTranslator(),

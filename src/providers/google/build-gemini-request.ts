@@ -23,7 +23,7 @@ export function buildGeminiRequest(options: CallOptions): GeminiCall {
   const { model } = options;
   const traits = geminiModelTraits(model);
   const generationConfig = buildGenerationConfig(options, traits);
-  const { cacheBreakpoint, ...conversation } = convertToGeminiContents(options.messages, traits);
+  const { cacheBreakpoint, ...conversation } = convertToGeminiContents(options.messages, traits, options.conversationField);
   const body: GeminiRequest = {
     ...conversation,
     ...prepareGeminiTools(options.tools, options.toolChoice),

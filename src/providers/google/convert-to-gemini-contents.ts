@@ -1,12 +1,10 @@
-import type { CallMessage, CacheControl, ImagePart, TextPart } from "../../calls/call-options.ts";
+import type { CacheControl, CallMessage, CallOptions, ImagePart, TextPart } from "../../calls/call-options.ts";
 import { invalidRequest } from "../../errors.ts";
 import { type CacheBreakpoint, type CacheMarks, locateBreakpoint } from "./context-cache/cache-breakpoint.ts";
 import type { GeminiContent, GeminiPart } from "./gemini-api-types.ts";
 import type { GeminiModelTraits } from "./gemini-model-traits.ts";
 import { isGatewayToolCallId } from "./gemini-tool-call-id.ts";
 import { SKIP_SIGNATURE_VALIDATION, signaturesFromDetails } from "./thought-signature.ts";
-
-const badMessage = (message: string) => invalidRequest(message, "messages");
 
 /**
  * Call messages → Gemini systemInstruction + contents (reference E.2).
@@ -20,6 +18,7 @@ const badMessage = (message: string) => invalidRequest(message, "messages");
 export function convertToGeminiContents(
   messages: readonly CallMessage[],
   traits: GeminiModelTraits,
+  conversationField: CallOptions["conversationField"],
 ): { systemInstruction?: { parts: GeminiPart[] }; contents: GeminiContent[]; cacheBreakpoint?: CacheBreakpoint } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
@@ -37,11 +36,13 @@ export function convertToGeminiContents(
         append(contents, "model", modelParts(message, marks));
         break;
       case "tool":
-        append(contents, "user", [functionResponsePart(message, marks)]);
+        append(contents, "user", [functionResponsePart(message, marks, conversationField)]);
         break;
     }
   }
-  if (contents.length === 0) throw badMessage("messages must contain at least one user, assistant or tool message");
+  if (contents.length === 0) {
+    throw invalidRequest(`${conversationField} must contain at least one user, assistant or tool message`, conversationField);
+  }
   if (traits.requiresThoughtSignatures) contents.forEach(ensureFirstCallSigned);
 
   const cacheBreakpoint = locateBreakpoint(system, contents, marks);
@@ -76,10 +77,9 @@ function userParts(content: readonly (TextPart | ImagePart)[], marks: CacheMarks
     .map((part) => marked(part.type === "text" ? { text: part.text } : { inlineData: inlineData(part) }, part.cacheControl, marks));
 }
 
+/** Image URLs were refused before (the adapter's `imageUrls` feature). */
 function inlineData(part: ImagePart): { mimeType: string; data: string } {
-  if (part.source.kind === "url") {
-    throw badMessage("google models take images as base64 data: URIs (data:<mime>;base64,<data>); the gateway does not fetch remote image URLs");
-  }
+  if (part.source.kind === "url") throw new Error("unreachable: an image URL passed the google adapter's feature check");
   return { mimeType: part.source.mimeType, data: part.source.data };
 }
 
@@ -105,13 +105,11 @@ function modelParts(message: Extract<CallMessage, { role: "assistant" }>, marks:
   return parts;
 }
 
-function functionResponsePart(message: Extract<CallMessage, { role: "tool" }>, marks: CacheMarks): GeminiPart {
+/** Images in tool results were refused before (the adapter's `toolResultImages` feature). */
+function functionResponsePart(message: Extract<CallMessage, { role: "tool" }>, marks: CacheMarks, conversationField: string): GeminiPart {
   const { toolCallId: id, toolName: name } = message;
-  if (name === undefined) throw badMessage(`tool message refers to unknown tool_call_id "${id}"`);
-  const texts = message.content.map((part) => {
-    if (part.type !== "text") throw badMessage("tool messages accept only text for google models");
-    return part;
-  });
+  if (name === undefined) throw invalidRequest(`tool message refers to unknown tool_call_id "${id}"`, conversationField);
+  const texts = message.content.filter((part) => part.type === "text");
   const text = texts.map((part) => part.text).join("");
   const part: GeminiPart = {
     functionResponse: {

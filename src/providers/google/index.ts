@@ -9,7 +9,7 @@ import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
 import { parseGeminiResponse } from "./parse-gemini-response.ts";
 
 /** Several candidates per call; no logprobs or logit_bias in the ChatResult shape. */
-export const googleFeatures: AdapterFeatures = { multipleChoices: true, logprobs: false, logitBias: false };
+export const googleFeatures: AdapterFeatures = { multipleChoices: true, toolResultImages: false, imageUrls: false, logprobs: false, logitBias: false };
 
 /**
  * Google Gemini (Generative Language API v1beta) chat. Stateful: it keeps a
