@@ -103,6 +103,24 @@ export const ResponseObject = t.Object(
 );
 export type ResponseObject = Static<typeof ResponseObject>;
 
+/** GET /v1/responses/{id}/input_items: a page of the items a response was generated from. */
+export const ResponseItemList = t.Object(
+  {
+    object: t.Literal("list"),
+    data: t.Array(
+      t.Object(
+        { id: t.String(), type: t.String({ examples: ["message", "function_call", "function_call_output", "reasoning"] }) },
+        { additionalProperties: true, description: "An input item as sent (message content as parts), or an earlier response's output item" },
+      ),
+    ),
+    first_id: Nullable(t.String()),
+    last_id: Nullable(t.String()),
+    has_more: t.Boolean(),
+  },
+  { title: "ResponseItemList" },
+);
+export type ResponseItemList = Omit<Static<typeof ResponseItemList>, "data"> & { data: ({ id: string } & object)[] };
+
 export const ResponseDeleted = t.Object(
   { id: t.String(), object: t.Literal("response"), deleted: t.Literal(true) },
   { title: "ResponseDeleted" },

@@ -171,6 +171,9 @@ test("the OpenAPI spec documents the Responses API and GET /v1/models/{id}", asy
   expect(stored.get.responses["200"].content["application/json"].schema.title).toBe("Response");
   expect(stored.delete.responses["200"].content["application/json"].schema.title).toBe("ResponseDeleted");
   expect(stored.get.responses["404"].content["application/json"].schema.title).toBe("ErrorEnvelope");
+  const items = spec.paths["/v1/responses/{id}/input_items"].get;
+  expect(items.responses["200"].content["application/json"].schema.title).toBe("ResponseItemList");
+  expect(items.responses["400"].content["application/json"].schema.title).toBe("ErrorEnvelope");
   const model = Object.entries(spec.paths).find(([path]) => path.startsWith("/v1/models/"))![1] as any;
   expect(model.get.responses["200"].content["application/json"].schema.title).toBe("Model");
   expect(model.get.responses["404"].content["application/json"].schema.title).toBe("ErrorEnvelope");

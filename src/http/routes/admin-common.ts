@@ -52,13 +52,6 @@ export function rangeParams(query: { since?: string; until?: string; bucket?: Bu
 
 export const presentRange = (range: BucketedRange) => ({ bucket: range.bucket, since: range.since.toISOString(), until: range.until.toISOString() });
 
-/** A page size from a query: 1 to `max`, `fallback` when absent. */
-export function limitParam(value: string | undefined, max: number, fallback: number): number {
-  const limit = value === undefined ? fallback : Number(value);
-  if (!(Number.isInteger(limit) && limit >= 1 && limit <= max)) throw invalidRequest(`'limit' must be 1 to ${max}`, "limit");
-  return limit;
-}
-
 /** A newest-first page from rows fetched one past `limit`: `has_more`, and the cursor that continues below its last row. */
 export function cursorPage<R, T>(rows: R[], limit: number, present: (row: R) => T, cursor: (row: R) => string) {
   const page = rows.slice(0, limit);

@@ -7,9 +7,10 @@ import { findUsageRecord } from "../../billing/usage-report.ts";
 import type { Database } from "../../db/client.ts";
 import { resourceNotFound } from "../../errors.ts";
 import { findWorkspace } from "../../workspaces/workspaces.ts";
+import { limitParam } from "../query-params.ts";
 import { jsonResponse } from "../reply.ts";
 import { requestContext } from "../request-context.ts";
-import { adminDetail, cursorPage, limitParam } from "./admin-common.ts";
+import { adminDetail, cursorPage } from "./admin-common.ts";
 
 const MAX_REQUEST_PAGE = 500;
 

@@ -6,7 +6,8 @@ import type { Database } from "../../db/client.ts";
 import { traffic } from "../../observability/request-stats.ts";
 import { jsonResponse } from "../reply.ts";
 import { requestContext } from "../request-context.ts";
-import { adminDetail, limitParam, presentRange, rangeParams } from "./admin-common.ts";
+import { limitParam } from "../query-params.ts";
+import { adminDetail, presentRange, rangeParams } from "./admin-common.ts";
 
 const MAX_TOP = 100;
 

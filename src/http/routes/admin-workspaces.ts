@@ -18,9 +18,10 @@ import { usageTotals } from "../../billing/usage-report.ts";
 import type { Database } from "../../db/client.ts";
 import { invalidRequest, resourceNotFound } from "../../errors.ts";
 import { createWorkspace, findWorkspace } from "../../workspaces/workspaces.ts";
+import { limitParam } from "../query-params.ts";
 import { jsonResponse } from "../reply.ts";
 import { requestContext } from "../request-context.ts";
-import { adminDetail, cursorPage, limitParam, timeParam } from "./admin-common.ts";
+import { adminDetail, cursorPage, timeParam } from "./admin-common.ts";
 
 const MAX_LEDGER_PAGE = 500;
 

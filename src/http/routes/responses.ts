@@ -1,19 +1,37 @@
 import { Elysia } from "elysia";
-import { unsupportedParameter } from "../../errors.ts";
+import { invalidRequest, unsupportedParameter } from "../../errors.ts";
 import { INCLUDE_ENCRYPTED_REASONING, ResponseCreateRequest } from "../../openai/responses-request.ts";
-import { ResponseDeleted, ResponseObject, ResponseStreamEvent } from "../../openai/responses-response.ts";
+import { ResponseDeleted, ResponseItemList, ResponseObject, ResponseStreamEvent } from "../../openai/responses-response.ts";
 import { createResponse, type ResponsesDeps, streamResponse } from "../../responses/create-response.ts";
+import { type InputItemsQuery, listInputItems } from "../../responses/input-items.ts";
 import { deleteResponse, retrieveResponse } from "../../responses/stored-response.ts";
 import { authErrorResponses, billedRouteErrorResponses, documentResponses, errorResponse } from "../openapi-responses.ts";
+import { limitParam, queryList } from "../query-params.ts";
 import { billedJsonResponse, eventStreamResponse, jsonResponse, type StreamLimits } from "../reply.ts";
 import { authenticated, requestContext } from "../request-context.ts";
 
-/** `?include=reasoning.encrypted_content` (or `include[]=`, as the OpenAI clients write arrays); a replay stream is not served. */
+/** `?include=reasoning.encrypted_content`: the reasoning items' encrypted content. */
+const includesEncrypted = (query: URLSearchParams) => queryList(query, "include").includes(INCLUDE_ENCRYPTED_REASONING);
+
+/** A replay stream is not served. */
 function retrieveOptions(request: Request): { includeEncrypted: boolean } {
   const query = new URL(request.url).searchParams;
   if (query.get("stream") === "true") throw unsupportedParameter("stream", "replaying a stored response as a stream is not supported");
-  const include = [...query.getAll("include"), ...query.getAll("include[]")];
-  return { includeEncrypted: include.includes(INCLUDE_ENCRYPTED_REASONING) };
+  return { includeEncrypted: includesEncrypted(query) };
+}
+
+/** `limit` 1–100 (20), `order` asc or desc (desc), `after` / `before` item ids, `include`. */
+function inputItemsQuery(request: Request): InputItemsQuery {
+  const query = new URL(request.url).searchParams;
+  const order = query.get("order") ?? "desc";
+  if (order !== "asc" && order !== "desc") throw invalidRequest("'order' must be asc or desc", "order");
+  return {
+    limit: limitParam(query.get("limit") ?? undefined, 100, 20),
+    order,
+    after: query.get("after") ?? undefined,
+    before: query.get("before") ?? undefined,
+    includeEncrypted: includesEncrypted(query),
+  };
 }
 
 const notFound404 = errorResponse("invalid_request_error / not_found: unknown, expired, stored with store: false, or another workspace's");
@@ -66,6 +84,28 @@ export const responseRoutes = (deps: ResponsesDeps, limits: StreamLimits) =>
           tags: ["Responses"],
           security: [{ bearerAuth: [] }],
           responses: documentResponses({ 200: { description: "The response", schema: ResponseObject }, 404: notFound404, ...authErrorResponses }),
+        },
+      },
+    )
+    .get(
+      "/v1/responses/:id/input_items",
+      async ({ params, ctx, request }) => {
+        const page = await listInputItems(deps.store, params.id, authenticated(ctx).principal.workspaceId, inputItemsQuery(request));
+        return jsonResponse(JSON.stringify(page), ctx);
+      },
+      {
+        detail: {
+          summary: "List input items",
+          description:
+            "The items a stored response was generated from: the conversation behind its `previous_response_id` (each earlier response's input and output), then the request's own items, newest first unless `order=asc`. `limit` 1–100 (default 20); `after` / `before` take an item id of the list; `include=reasoning.encrypted_content` adds the reasoning items' encrypted content.",
+          tags: ["Responses"],
+          security: [{ bearerAuth: [] }],
+          responses: documentResponses({
+            200: { description: "A page of items", schema: ResponseItemList },
+            400: errorResponse("invalid_request_error / invalid_request: a bad limit or order, or an after / before id not in the list"),
+            404: notFound404,
+            ...authErrorResponses,
+          }),
         },
       },
     )
