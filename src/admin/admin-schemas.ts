@@ -21,6 +21,19 @@ export const Workspace = t.Object(
   { title: "Workspace" },
 );
 
+export const WorkspaceQuery = t.Object(
+  {
+    limit: t.Optional(t.String({ pattern: "^[0-9]+$" })),
+    after: t.Optional(t.String({ maxLength: 200, description: "A workspace name: the page continues after it (pass `next_after`)" })),
+    prefix: t.Optional(t.String({ maxLength: 200, description: "Only workspaces whose name starts with this" })),
+  },
+  { additionalProperties: false },
+);
+export const WorkspacePage = t.Object(
+  { object: t.Literal("list"), data: t.Array(Workspace), has_more: t.Boolean(), next_after: Nullable(t.String()) },
+  { title: "WorkspacePage", description: "Workspaces in name order; pass `next_after` as `after` for the next page" },
+);
+
 export const CreateCredit = t.Object({ amount_usd: UsdAmount, note: t.Optional(t.String({ maxLength: 1000 })) }, { additionalProperties: false });
 export const LedgerEntry = t.Object(
   {
@@ -106,6 +119,7 @@ export const RequestRecord = t.Object(
   {
     request_id: t.String(),
     workspace_id: t.String(),
+    workspace: t.String({ description: "The workspace's name" }),
     key_id: t.String(),
     model: t.String(),
     supplier: Nullable(t.String()),

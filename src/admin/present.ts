@@ -2,9 +2,10 @@ import type { Static } from "@sinclair/typebox";
 import type { ApiKeyRow } from "../auth/keys.ts";
 import type { LedgerEntry as LedgerRow } from "../billing/ledger.ts";
 import { formatUsd, parseUsd } from "../billing/money.ts";
-import type { UsageRecord, UsageSums } from "../billing/usage-report.ts";
+import type { UsageSums } from "../billing/usage-report.ts";
 import { ApiError } from "../errors.ts";
 import type { ApiKey, LedgerEntry, RequestRecord, UsageRow, Workspace } from "./admin-schemas.ts";
+import type { RequestRow } from "./request-list.ts";
 import type { WorkspaceSummary } from "./workspace-summary.ts";
 
 /** Rows as the admin API shows them: money as exact decimal strings, times as ISO-8601. */
@@ -75,10 +76,11 @@ export function presentUsageSums(row: UsageSums) {
 
 export const presentUsageRow = (row: UsageSums & { group: string }): Static<typeof UsageRow> => ({ group: row.group, ...presentUsageSums(row) });
 
-export function presentRequest(row: UsageRecord): Static<typeof RequestRecord> {
+export function presentRequest(row: RequestRow): Static<typeof RequestRecord> {
   return {
     request_id: row.requestId,
     workspace_id: row.workspaceId,
+    workspace: row.workspaceName,
     key_id: row.apiKeyId,
     model: row.modelId,
     supplier: row.supplier,

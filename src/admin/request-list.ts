@@ -1,6 +1,13 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { usageRecords } from "../db/schema.ts";
+import { usageRecords, workspaces } from "../db/schema.ts";
+
+/** A usage record with its workspace's name, as the admin API shows it. */
+export type RequestRow = typeof usageRecords.$inferSelect & { workspaceName: string };
+
+const columns = { ...getTableColumns(usageRecords), workspaceName: workspaces.name };
+const withWorkspace = (db: Database) =>
+  db.select(columns).from(usageRecords).innerJoin(workspaces, eq(workspaces.id, usageRecords.workspaceId));
 
 export interface RequestFilter {
   workspaceId?: string;
@@ -14,10 +21,8 @@ export interface RequestFilter {
 }
 
 /** Usage records matching every given filter, newest first. */
-export function listUsageRecords(db: Database, filter: RequestFilter) {
-  return db
-    .select()
-    .from(usageRecords)
+export function listUsageRecords(db: Database, filter: RequestFilter): Promise<RequestRow[]> {
+  return withWorkspace(db)
     .where(
       and(
         filter.workspaceId === undefined ? undefined : eq(usageRecords.workspaceId, filter.workspaceId),
@@ -30,4 +35,10 @@ export function listUsageRecords(db: Database, filter: RequestFilter) {
     )
     .orderBy(desc(usageRecords.id))
     .limit(filter.limit);
+}
+
+/** The usage record of a billed request, by its request id. */
+export async function findRequestRecord(db: Database, requestId: string): Promise<RequestRow | undefined> {
+  const [row] = await withWorkspace(db).where(eq(usageRecords.requestId, requestId));
+  return row;
 }

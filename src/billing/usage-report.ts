@@ -77,10 +77,3 @@ export async function keySpending(db: Database, keyId: string, now = new Date())
   );
   return { day: BigInt(row!.day), week: BigInt(row!.week), month: BigInt(row!.month), total: BigInt(row!.total) };
 }
-
-export type UsageRecord = typeof usageRecords.$inferSelect;
-
-export async function findUsageRecord(db: Database, requestId: string): Promise<UsageRecord | undefined> {
-  const [row] = await db.select().from(usageRecords).where(eq(usageRecords.requestId, requestId));
-  return row;
-}

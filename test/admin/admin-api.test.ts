@@ -74,6 +74,27 @@ describe("workspaces and credits", () => {
     expect(list.json.data.find((w: any) => w.name === ws)).toEqual(created.json);
   });
 
+  test("the list is a page in name order: limit, after (next_after), prefix; bounded", async () => {
+    const prefix = `${name()}-`;
+    const names = ["c", "a", "b"].map((suffix) => `${prefix}${suffix}`);
+    for (const ws of names) await call("/admin/v1/workspaces", { method: "POST", body: { name: ws } });
+    const first = await call(`/admin/v1/workspaces?prefix=${prefix}&limit=2`);
+    expect(first.json).toMatchObject({ object: "list", has_more: true, next_after: `${prefix}b` });
+    expect(first.json.data.map((w: any) => w.name)).toEqual([`${prefix}a`, `${prefix}b`]);
+    const rest = await call(`/admin/v1/workspaces?prefix=${prefix}&limit=2&after=${first.json.next_after}`);
+    expect(rest.json).toMatchObject({ has_more: false, next_after: null, data: [expect.objectContaining({ name: `${prefix}c` })] });
+    // A prefix is literal: "_" and "%" match only themselves.
+    expect((await call(`/admin/v1/workspaces?prefix=${prefix.replace("adm-", "adm_")}`)).json.data).toEqual([]);
+    expect((await call("/admin/v1/workspaces?prefix=%25")).json.data).toEqual([]);
+    // Without a prefix: a page of at most 100, in name order.
+    const all = await call("/admin/v1/workspaces");
+    expect(all.json.data.length).toBeLessThanOrEqual(100);
+    const listed = all.json.data.map((w: any) => w.name);
+    expect(listed).toEqual([...listed].sort());
+    for (const query of ["limit=0", "limit=501", "limit=x"]) await expectError(call(`/admin/v1/workspaces?${query}`), 400, "invalid_request", "limit");
+    await expectError(call(`/admin/v1/workspaces?prefix=${"a".repeat(201)}`), 400, "invalid_request", "prefix");
+  });
+
   test("validation errors name the field; unknown workspaces are 404; a taken name is 409", async () => {
     await expectError(call("/admin/v1/workspaces", { method: "POST", body: { name: "bad name!" } }), 400, "invalid_request", "name");
     await expectError(call("/admin/v1/workspaces", { method: "POST", body: { name: name(), credit_usd: "ten" } }), 400, "invalid_request", "credit_usd");

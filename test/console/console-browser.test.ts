@@ -5,6 +5,7 @@ import OpenAI from "openai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createAdminKey } from "../../src/auth/admin-keys.ts";
 import { formatUsd, parseUsd } from "../../src/billing/money.ts";
+import { createWorkspace } from "../../src/workspaces/workspaces.ts";
 import { displayUsd } from "../../src/console/web/money.ts";
 import { launchChromium, nextJson, watchPage } from "../support/browser.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
@@ -118,15 +119,21 @@ describe("the console", () => {
   });
 
   test("workspaces: balances as the API has them; a double-clicked top-up credits once", async () => {
-    const list = nextJson(page, "/workspaces");
-    await page.click('a[data-page="workspaces"]');
-    const workspaces = await list;
-    await page.waitForSelector('[data-testid="workspaces"]');
     const { a } = mix.tenants;
+    const all = nextJson(page, "/workspaces");
+    await page.click('a[data-page="workspaces"]');
+    await all;
+    await page.waitForSelector('[data-testid="workspaces"]');
+    await screenshot("workspaces");
+    // Found by name, whatever else the database holds.
+    const list = nextJson(page, "/workspaces");
+    await page.fill('[data-testid="workspace-search"] input[name="prefix"]', a.workspace.name);
+    await page.click('[data-testid="workspace-search"] button[type="submit"]');
+    const workspaces = await list;
+    await page.waitForSelector(`[data-testid="workspaces"] tbody tr:has-text("${a.workspace.name}")`);
     const apiRow = workspaces.data.find((w: any) => w.name === a.workspace.name);
     const row = page.locator('[data-testid="workspaces"] tbody tr', { hasText: a.workspace.name });
     expect(await row.locator(".money").evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-exact")))).toEqual([apiRow.balance_usd, apiRow.held_usd, apiRow.available_usd]);
-    await screenshot("workspaces");
 
     const detail = nextJson(page, `/workspaces/${a.workspace.name}`);
     await row.locator("a").click();
@@ -198,6 +205,30 @@ describe("the console", () => {
     expect(((await chat().catch((error) => error)) as { status?: number }).status).toBe(401);
   });
 
+  test("workspaces: a page at a time, found by name; more than a page loads on demand", async () => {
+    // 101 workspaces under one prefix: a page of 100, then the last one.
+    const prefix = `page-${crypto.randomUUID().slice(0, 8)}-`;
+    const names = Array.from({ length: 101 }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+    for (const name of names) await createWorkspace(setup.gateway.db, name, 0n);
+    const first = nextJson(page, "/workspaces");
+    await page.click('a[data-page="workspaces"]');
+    await first;
+    const found = nextJson(page, "/workspaces");
+    await page.fill('[data-testid="workspace-search"] input[name="prefix"]', prefix);
+    await page.click('[data-testid="workspace-search"] button[type="submit"]');
+    expect(await found).toMatchObject({ has_more: true, next_after: names[99] });
+    const rows = page.locator('[data-testid="workspaces"] tbody tr');
+    await page.waitForFunction((p) => location.hash === `#/workspaces?prefix=${p}`, prefix);
+    await page.waitForSelector(`[data-testid="workspaces"] tbody tr:has-text("${names[99]}")`);
+    expect(await rows.locator("a").allTextContents()).toEqual(names.slice(0, 100));
+    const rest = nextJson(page, "/workspaces");
+    await page.click('[data-testid="more-workspaces"]');
+    expect(await rest).toMatchObject({ data: [expect.objectContaining({ name: names[100] })], has_more: false, next_after: null });
+    await page.waitForSelector(`[data-testid="workspaces"] tbody tr:has-text("${names[100]}")`);
+    expect(await rows.count()).toBe(101);
+    expect(await page.locator('[data-testid="more-workspaces"]').isHidden()).toBe(true);
+  });
+
   test("requests: the records the API lists, filtered, each opening its full record with the exact cost", async () => {
     const listed = nextJson(page, "/requests");
     await page.click('a[data-page="requests"]');
@@ -210,11 +241,11 @@ describe("the console", () => {
 
     const { a } = mix.tenants;
     const filtered = nextJson(page, "/requests");
-    await page.selectOption('[data-testid="request-filters"] select[name="workspace"]', a.workspace.name);
+    await page.fill('[data-testid="request-filters"] input[name="workspace"]', a.workspace.name);
     await page.fill('[data-testid="request-filters"] input[name="model"]', "google/gemini-3-flash");
     await page.click('[data-testid="request-filters"] button[type="submit"]');
     const matching = (await filtered).data;
-    for (const r of matching) expect(r).toMatchObject({ workspace_id: a.workspace.id, model: "google/gemini-3-flash" });
+    for (const r of matching) expect(r).toMatchObject({ workspace_id: a.workspace.id, workspace: a.workspace.name, model: "google/gemini-3-flash" });
     // The mix's are the oldest (the key test's chat came after).
     const expected = mix.billed.filter((r) => r.workspace === a.workspace.name && r.model === "google/gemini-3-flash").map((r) => r.requestId).reverse();
     const ids = matching.map((r: any) => r.request_id);

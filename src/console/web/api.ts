@@ -5,6 +5,7 @@ import type * as Admin from "../../admin/admin-schemas.ts";
 import type * as Stats from "../../admin/stats-schemas.ts";
 
 export type Workspace = Static<typeof Admin.Workspace>;
+export type WorkspacePage = Static<typeof Admin.WorkspacePage>;
 export type ApiKey = Static<typeof Admin.ApiKey>;
 export type CreatedKey = Static<typeof Admin.CreatedKey>;
 export type LedgerPage = Static<typeof Admin.LedgerPage>;

@@ -29,7 +29,7 @@ async function renderPage(view: HTMLElement) {
   const { page, id, query } = parseHash();
   switch (page) {
     case "workspaces":
-      return id ? workspace(view, id) : workspaces(view);
+      return id ? workspace(view, id) : workspaces(view, query);
     case "requests":
       return id ? requestRecord(view, id) : requests(view, query);
     case "suppliers":

@@ -1,9 +1,8 @@
 import { Elysia } from "elysia";
 import { RequestRecord } from "../../admin/admin-schemas.ts";
 import { presentRequest } from "../../admin/present.ts";
-import { listUsageRecords } from "../../admin/request-list.ts";
+import { findRequestRecord, listUsageRecords } from "../../admin/request-list.ts";
 import { RequestPage, RequestQuery } from "../../admin/stats-schemas.ts";
-import { findUsageRecord } from "../../billing/usage-report.ts";
 import type { Database } from "../../db/client.ts";
 import { resourceNotFound } from "../../errors.ts";
 import { findWorkspace } from "../../workspaces/workspaces.ts";
@@ -47,7 +46,7 @@ export const adminRequestRoutes = (db: Database) =>
     .get(
       "/admin/v1/requests/:request_id",
       async ({ params, ctx }) => {
-        const record = await findUsageRecord(db, params.request_id);
+        const record = await findRequestRecord(db, params.request_id);
         if (!record) throw resourceNotFound(`no billed request "${params.request_id}" (requests that failed before a reply are not billed)`);
         return jsonResponse(JSON.stringify(presentRequest(record)), ctx);
       },

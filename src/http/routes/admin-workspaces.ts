@@ -9,9 +9,11 @@ import {
   UsageQuery,
   UsageRow,
   Workspace,
+  WorkspacePage,
+  WorkspaceQuery,
 } from "../../admin/admin-schemas.ts";
 import { amountOf, presentLedgerEntry, presentUsageRow, presentWorkspace } from "../../admin/present.ts";
-import { workspaceSummaries } from "../../admin/workspace-summary.ts";
+import { workspacePage, workspaceSummary } from "../../admin/workspace-summary.ts";
 import { addCredit, listLedger } from "../../billing/ledger.ts";
 import { formatUsd } from "../../billing/money.ts";
 import { usageTotals } from "../../billing/usage-report.ts";
@@ -24,9 +26,10 @@ import { requestContext } from "../request-context.ts";
 import { adminDetail, cursorPage, timeParam } from "./admin-common.ts";
 
 const MAX_LEDGER_PAGE = 500;
+const MAX_WORKSPACE_PAGE = 500;
 
 async function summaryOf(db: Database, name: string) {
-  const [summary] = await workspaceSummaries(db, name);
+  const summary = await workspaceSummary(db, name);
   if (!summary) throw resourceNotFound(`workspace "${name}" not found`);
   return summary;
 }
@@ -55,8 +58,21 @@ export const adminWorkspaceRoutes = (db: Database) =>
     )
     .get(
       "/admin/v1/workspaces",
-      async ({ ctx }) => jsonResponse(JSON.stringify({ object: "list", data: (await workspaceSummaries(db)).map(presentWorkspace) }), ctx),
-      { detail: adminDetail("List workspaces", "Every workspace with its balance, held and available credit.", { schema: List(Workspace, "WorkspaceList"), description: "The workspaces" }) },
+      async ({ query, ctx }) => {
+        const limit = limitParam(query.limit, MAX_WORKSPACE_PAGE, 100);
+        const rows = await workspacePage(db, { limit, after: query.after, prefix: query.prefix });
+        const data = rows.slice(0, limit).map(presentWorkspace);
+        const hasMore = rows.length > limit;
+        return jsonResponse(JSON.stringify({ object: "list", data, has_more: hasMore, next_after: hasMore ? data.at(-1)!.name : null }), ctx);
+      },
+      {
+        query: WorkspaceQuery,
+        detail: adminDetail(
+          "List workspaces",
+          `Workspaces in name order with their balance, held and available credit, \`limit\` (1 to ${MAX_WORKSPACE_PAGE}, default 100) at a time; \`prefix\` keeps those whose name starts with it.`,
+          { schema: WorkspacePage, description: "A page of workspaces" },
+        ),
+      },
     )
     .get(
       "/admin/v1/workspaces/:name",

@@ -4,7 +4,7 @@ import { findApiKey } from "../../auth/keys.ts";
 import { formatUsd } from "../../billing/money.ts";
 import { keySpending } from "../../billing/usage-report.ts";
 import type { Database } from "../../db/client.ts";
-import { workspaceSummaries } from "../../admin/workspace-summary.ts";
+import { workspaceSummary } from "../../admin/workspace-summary.ts";
 import { authErrorResponses, documentResponses } from "../openapi-responses.ts";
 import { jsonResponse } from "../reply.ts";
 import { authenticated, requestContext } from "../request-context.ts";
@@ -33,10 +33,10 @@ export const keyRoutes = (db: Database) =>
     "/v1/key",
     async ({ ctx }) => {
       const { principal } = authenticated(ctx);
-      const [row, spending, [workspace]] = await Promise.all([
+      const [row, spending, workspace] = await Promise.all([
         findApiKey(db, principal.keyId),
         keySpending(db, principal.keyId),
-        workspaceSummaries(db, principal.workspaceId),
+        workspaceSummary(db, principal.workspaceId),
       ]);
       // The limit's period: what this key spent since its last reset (lifetime without one).
       const spentInPeriod =

@@ -1,22 +1,21 @@
-import { get, type List, path, type RequestPage, type RequestRecord, type Workspace } from "../api.ts";
+import { get, path, type RequestPage, type RequestRecord } from "../api.ts";
 import { emptyState, h, replace, section, table } from "../dom.ts";
 import { count, ms, time, usd } from "../format.ts";
 import { route } from "./route.ts";
 
 const FILTERS = ["workspace", "key", "model", "supplier", "status"] as const;
 const PAGE = 50;
+const PLACEHOLDERS = { workspace: "name or id", key: "key_…", model: "any", supplier: "any" };
 
 /** Recent usage records, filtered as the query says, each opening its full record. */
 export async function requests(view: HTMLElement, query: URLSearchParams) {
   const filter = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? undefined]));
-  const [first, workspaces] = await Promise.all([get<RequestPage>("/requests", { ...filter, limit: PAGE }), get<List<Workspace>>("/workspaces")]);
-  const names = new Map(workspaces.data.map((w) => [w.id, w.name]));
+  const first = await get<RequestPage>("/requests", { ...filter, limit: PAGE });
 
   const filters = h(
     "form",
     { class: "inline-form filters", "data-testid": "request-filters" },
-    h("label", { class: "field" }, h("span", {}, "Workspace"), h("select", { name: "workspace" }, h("option", { value: "" }, "all"), ...workspaces.data.map((w) => h("option", { value: w.name, selected: w.name === filter.workspace }, w.name)))),
-    ...(["key", "model", "supplier"] as const).map((name) => h("label", { class: "field" }, h("span", {}, name[0]!.toUpperCase() + name.slice(1)), h("input", { name, value: filter[name] ?? "", placeholder: name === "key" ? "key_…" : "any" }))),
+    ...(["workspace", "key", "model", "supplier"] as const).map((name) => h("label", { class: "field" }, h("span", {}, name[0]!.toUpperCase() + name.slice(1)), h("input", { name, value: filter[name] ?? "", placeholder: PLACEHOLDERS[name] }))),
     h("label", { class: "field" }, h("span", {}, "Status"), h("select", { name: "status" }, ...["", "completed", "incomplete"].map((s) => h("option", { value: s, selected: s === (filter.status ?? "") }, s || "any")))),
     h("button", { type: "submit" }, "Filter"),
   );
@@ -42,7 +41,7 @@ export async function requests(view: HTMLElement, query: URLSearchParams) {
             records,
             (r) => [
               time(r.created_at),
-              names.get(r.workspace_id) ?? r.workspace_id,
+              r.workspace,
               h("code", {}, r.key_id),
               r.model,
               r.supplier ?? "–",
@@ -72,7 +71,7 @@ export async function requestRecord(view: HTMLElement, id: string) {
   const rows: [string, Node | string][] = [
     ["Request id", h("code", {}, record.request_id)],
     ["Time", time(record.created_at)],
-    ["Workspace", h("a", { href: `#/workspaces/${encodeURIComponent(record.workspace_id)}` }, record.workspace_id)],
+    ["Workspace", h("a", { href: `#/workspaces/${encodeURIComponent(record.workspace)}` }, record.workspace)],
     ["Key", h("a", { href: route("requests", { key: record.key_id }) }, record.key_id)],
     ["Model", record.model],
     ["Supplier", record.supplier ?? "–"],

@@ -1,12 +1,17 @@
-import { get, path, post, type List, type Workspace } from "../api.ts";
-import { emptyState, h, section, table } from "../dom.ts";
+import { get, path, post, type Workspace, type WorkspacePage } from "../api.ts";
+import { emptyState, h, replace, section, table } from "../dom.ts";
 import { field, form } from "../forms.ts";
-import { plural, time, usd } from "../format.ts";
+import { time, usd } from "../format.ts";
+import { route } from "./route.ts";
+
+const PAGE = 100;
 
 const href = (workspace: Workspace) => `#/workspaces/${encodeURIComponent(workspace.name)}`;
 
-export async function workspaces(view: HTMLElement) {
-  const list = await get<List<Workspace>>("/workspaces");
+/** Workspaces by name, a page at a time, those starting with the typed prefix. */
+export async function workspaces(view: HTMLElement, query: URLSearchParams) {
+  const prefix = query.get("prefix") ?? undefined;
+  const first = await get<WorkspacePage>("/workspaces", { prefix, limit: PAGE });
   const create = form(
     "create-workspace",
     [field("Name", "name", { required: true, placeholder: "acme", autocomplete: "off" }), field("Initial credit (USD)", "credit_usd", { inputmode: "decimal", placeholder: "25.00" })],
@@ -17,19 +22,48 @@ export async function workspaces(view: HTMLElement) {
       return `Created ${created.name}`;
     },
   );
-  view.append(
-    h("div", { class: "page-head" }, h("h1", {}, "Workspaces")),
-    section(
-      plural(list.data.length, "workspace"),
-      list.data.length === 0
-        ? emptyState("No workspaces yet", "Create one below, or with ", h("code", {}, "opentoken workspace create <name> --credit 25"), ".")
+  const search = h(
+    "form",
+    { class: "inline-form filters", "data-testid": "workspace-search" },
+    h("label", { class: "field" }, h("span", {}, "Name starts with"), h("input", { name: "prefix", value: prefix ?? "", autocomplete: "off", placeholder: "any" })),
+    h("button", { type: "submit" }, "Find"),
+  );
+  search.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = route("workspaces", { prefix: String(new FormData(search).get("prefix") ?? "").trim() });
+  });
+
+  const shown: Workspace[] = [...first.data];
+  const rows = h("div");
+  const more = h("button", { type: "button", "data-testid": "more-workspaces" }, "Load more");
+  let after = first.next_after;
+  const render = () => {
+    more.hidden = after === null;
+    replace(
+      rows,
+      shown.length === 0
+        ? prefix
+          ? emptyState("No workspace matches", "Clear the search to see them all.")
+          : emptyState("No workspaces yet", "Create one below, or with ", h("code", {}, "opentoken workspace create <name> --credit 25"), ".")
         : table(
             ["Name", "Balance", "Held", "Available", "Created"],
-            list.data,
+            shown,
             (w) => [h("a", { href: href(w) }, w.name), usd(w.balance_usd), usd(w.held_usd), usd(w.available_usd), time(w.created_at)],
             { href, testid: "workspaces" },
           ),
-    ),
+    );
+  };
+  more.addEventListener("click", async () => {
+    const page = await get<WorkspacePage>("/workspaces", { prefix, limit: PAGE, after: after ?? undefined });
+    shown.push(...page.data);
+    after = page.next_after;
+    render();
+  });
+  render();
+  view.append(
+    h("div", { class: "page-head" }, h("h1", {}, "Workspaces")),
+    section("Find", search),
+    section("By name", rows, more),
     section("New workspace", create),
   );
 }
