@@ -187,13 +187,27 @@ describe("the console", () => {
     const edit = page.locator(`[data-testid="edit-key-${created.id}"]`);
     await edit.locator('input[name="spend_limit_usd"]').fill("2");
     await edit.locator('input[name="models"]').fill("google/*, anthropic/claude-haiku-4-5");
+    await edit.locator('input[name="expires_at"]').fill("2031-01-02T03:04");
     await edit.locator('button[type="submit"]').click();
     await page.waitForFunction(() => !document.querySelector('[data-testid="new-key-value"]'));
-    expect((await admin(`/workspaces/${mix.tenants.a.workspace.name}/keys`)).data.find((k: any) => k.id === created.id)).toMatchObject({
+    // The input is the browser's local time.
+    const expiry = await page.evaluate(() => new Date("2031-01-02T03:04").toISOString());
+    const keyNow = async () => (await admin(`/workspaces/${mix.tenants.a.workspace.name}/keys`)).data.find((k: any) => k.id === created.id);
+    expect(await keyNow()).toMatchObject({
       spend_limit_usd: "2.00",
       limit_reset: "daily",
       models: ["google/*", "anthropic/claude-haiku-4-5"],
+      expires_at: expiry,
     });
+    // Emptied, the expiry is cleared.
+    await page.click(`[data-testid="edit-${created.id}"]`);
+    expect(await edit.locator('input[name="expires_at"]').inputValue()).toBe("2031-01-02T03:04");
+    await edit.locator('input[name="expires_at"]').fill("");
+    const saved = page.waitForResponse((response) => response.request().method() === "PATCH");
+    await edit.locator('button[type="submit"]').click();
+    await saved;
+    await page.waitForSelector(`[data-testid="edit-${created.id}"]`);
+    expect((await keyNow()).expires_at).toBeNull();
 
     const revoke = page.locator(`[data-testid="revoke-${created.id}"]`);
     await revoke.click();

@@ -18,6 +18,13 @@ const modelList = (text: string | undefined) => {
   return models.length ? models : undefined;
 };
 const isoTime = (local: string | undefined) => (local ? new Date(local).toISOString() : undefined);
+/** An ISO time as a datetime-local input's value (local time, to the minute); empty for none. */
+const localInput = (iso: string | null) => {
+  if (!iso) return "";
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+};
 
 /** What the last action on the page came to, shown once the page is drawn anew after it. */
 interface Outcome {
@@ -156,6 +163,7 @@ function newKey(created: CreatedKey) {
 }
 
 function keyActions(key: ApiKey, redraw: () => Promise<void>) {
+  const expires = localInput(key.expires_at);
   const editor = h("div", { class: "key-editor", hidden: true });
   const edit = h("button", { type: "button", "data-testid": `edit-${key.id}` }, "Edit");
   edit.addEventListener("click", () => {
@@ -169,15 +177,17 @@ function keyActions(key: ApiKey, redraw: () => Promise<void>) {
         field("Spend limit (USD)", "spend_limit_usd", { value: key.spend_limit_usd ?? "", placeholder: "none" }),
         select("Limit resets", "limit_reset", RESETS),
         field("Models", "models", { value: key.models?.join(", ") ?? "", placeholder: "all" }),
+        field("Expires", "expires_at", { type: "datetime-local", value: expires }),
       ],
       "Save",
       async (values) => {
-        // An emptied field clears the setting.
+        // An emptied field clears the setting; an untouched expiry is not sent (the input drops its seconds).
         await patch(`/keys/${path(key.id)}`, {
           name: values.name || null,
           spend_limit_usd: values.spend_limit_usd || null,
           limit_reset: values.limit_reset || null,
           models: modelList(values.models) ?? null,
+          ...((values.expires_at ?? "") !== expires && { expires_at: isoTime(values.expires_at) ?? null }),
         });
         await redraw();
         return "Saved";
