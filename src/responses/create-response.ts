@@ -50,8 +50,10 @@ export async function createResponse(deps: ResponsesDeps, body: ResponseCreateRe
 
 /**
  * POST /v1/responses with `stream: true`: the Responses events, each sent as
- * its upstream event arrives; stored when it completes. A failure after the
- * 200 ends it with `error` and response.failed, never a clean end.
+ * its upstream event arrives; stored when it ends. A failure after the 200
+ * ends it with `error` and response.failed, never a clean end, and is stored
+ * as failed with the items finished so far. A stream the client left is not
+ * stored: it has no end.
  */
 export async function streamResponse(deps: ResponsesDeps, body: ResponseCreateRequest, ctx: CallContext): Promise<EventStream> {
   const { meta, input, options, callCtx } = await prepare(deps, body, ctx);
@@ -74,6 +76,10 @@ function remember(store: ResponseStore, meta: ResponseMeta, input: ResolvedInput
     input: [...input.own],
     output: turn.output,
     usage: turn.usage,
-    response: turn.incompleteReason ? { ...meta.fields, incomplete_details: { reason: turn.incompleteReason } } : meta.fields,
+    response: {
+      ...meta.fields,
+      ...(turn.incompleteReason && { incomplete_details: { reason: turn.incompleteReason } }),
+      ...(turn.error && { error: turn.error }),
+    },
   });
 }

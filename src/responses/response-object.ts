@@ -24,7 +24,11 @@ export interface ResponseOutcome {
   incompleteReason: string | undefined;
   output: OutputItem[];
   usage: ResponseUsage | null;
+  /** Why a failed response failed. */
+  error?: ResponseError;
 }
+
+export type ResponseError = { code: string | null; message: string };
 
 const MAX_METADATA_KEYS = 16;
 const MAX_METADATA_KEY = 64;
@@ -81,7 +85,7 @@ export function outcomeStatus(finish: FinishReason | undefined): Pick<ResponseOu
 export function responseObject(
   fields: ResponseFields,
   model: string,
-  state: Omit<ResponseOutcome, "output"> & { error?: { code: string | null; message: string } },
+  state: Omit<ResponseOutcome, "output">,
   output: OutputItem[],
 ): ResponseObject {
   return {

@@ -9,7 +9,8 @@ export async function retrieveResponse(store: ResponseStore, id: string, workspa
   const stored = await store.find(id, workspaceId);
   if (!stored) throw responseNotFound(id);
   const visible = stored.output.map((item) => visibleItem(item, includeEncrypted));
-  const state = { status: stored.status, incompleteReason: stored.response.incomplete_details?.reason, usage: stored.usage };
+  const { incomplete_details, error } = stored.response;
+  const state = { status: stored.status, incompleteReason: incomplete_details?.reason, usage: stored.usage, error: error ?? undefined };
   return { ...responseObject(stored.response, stored.model, state, visible), output_text: outputText(visible) };
 }
 

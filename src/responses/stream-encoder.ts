@@ -119,16 +119,26 @@ export class ResponsesStreamEncoder implements StreamFrameEncoder {
     return frames;
   }
 
-  /** An `error` event (which the OpenAI clients raise), then response.failed with the error and the items finished so far. */
+  /**
+   * An `error` event (which the OpenAI clients raise), then response.failed
+   * with the error and the items finished so far; stored as failed.
+   */
   fail(error: ApiError): string[] {
-    const failed = { status: "failed" as const, incompleteReason: undefined, usage: this.usage, error: { code: error.code, message: error.message } };
+    const failed: ResponseOutcome = {
+      status: "failed",
+      incompleteReason: undefined,
+      output: this.output,
+      usage: this.usage,
+      error: { code: error.code, message: error.message },
+    };
+    this.onDone(failed);
     return [
       this.frame("error", { code: error.code, message: error.message, param: error.param ?? null }),
-      this.frame("response.failed", { response: this.response({ ...failed, output: this.output }) }),
+      this.frame("response.failed", { response: this.response(failed) }),
     ];
   }
 
-  private response(outcome: ResponseOutcome & { error?: { code: string | null; message: string } }) {
+  private response(outcome: ResponseOutcome) {
     const visible = outcome.output.map((item) => visibleItem(item, this.meta.includeEncrypted));
     return responseObject(this.meta.fields, this.meta.model, outcome, visible);
   }

@@ -220,6 +220,12 @@ test("a failure after the stream started ends with an error event and response.f
   expect(failed!.data.response).toMatchObject({ status: "failed", error: { code: "stream_error" } });
   expect(events.map((event) => event.data.sequence_number)).toEqual(events.map((_, i) => i));
   expect(events.find((event) => event.event === "response.output_text.delta")).toBeDefined();
+  // Stored as it ended: failed, with its error and the items finished before the failure.
+  const id = failed!.data.response.id;
+  await setup.gateway.responseStore.flush();
+  const stored = await client.responses.retrieve(id);
+  expect(stored).toMatchObject({ id, status: "failed", error: { code: "stream_error", message: error!.data.message } });
+  expect(stored.output).toEqual(failed!.data.response.output);
 
   // The official client raises it.
   gemini.setNext({ fixture: "google-text.chunks.txt", resetAfter: 1 });
