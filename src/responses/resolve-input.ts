@@ -41,26 +41,24 @@ export async function resolveInput(
   const own = referenced.items.map((item, index) => withId(item, responseId, index));
   // The oldest row's running total is the whole chain's.
   const chainBytes = chain.length > 0 ? Number(chain[0]!.total) : 0;
-  const loadedBytes = chainBytes + (referenced.loaded.length > 0 ? jsonBytes(referenced.loaded) : 0);
+  const loadedBytes = chainBytes + referenced.bytes;
   return { previous, own, loadedBytes };
 }
 
 async function resolveReferences(store: ResponseStore, items: ResponseInputItem[], workspaceId: string) {
   const references = items.flatMap((item, index) => reference(item, index) ?? []);
-  if (references.length === 0) return { items, loaded: [] };
+  if (references.length === 0) return { items, bytes: 0 };
   if (references.length > MAX_ITEM_REFERENCES) {
     throw invalidRequest(`at most ${MAX_ITEM_REFERENCES} items may be referenced in one request`, "input");
   }
-  const stored = await store.items(references.map((ref) => ref.address), workspaceId);
+  const { found, bytes } = await store.items(references.map((ref) => ref.address), workspaceId);
   const resolved = [...items];
-  const loaded: ResponseInputItem[] = [];
   references.forEach(({ index, id }, position) => {
-    const item = stored.get(position);
+    const item = found.get(position);
     if (item?.id !== id) throw itemNotFound(id, `input.${index}.id`);
     resolved[index] = item;
-    loaded.push(item);
   });
-  return { items: resolved, loaded };
+  return { items: resolved, bytes };
 }
 
 /** An item_reference, or a reasoning item the gateway made that came back by id, without its encrypted content. */
@@ -83,5 +81,3 @@ function withId(item: ResponseInputItem, responseId: string, index: number): Res
   if (typeof item.id === "string" || kind === undefined) return type === item.type ? item : { ...item, type };
   return { ...item, type, id: itemId(responseId, kind, "i", index) };
 }
-
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));

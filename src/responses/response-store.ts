@@ -159,25 +159,36 @@ export class ResponseStore {
 
   /**
    * The items at these addresses that the caller can see, by position in
-   * `addresses` (missing ones absent). Only the items are read, never whole
-   * responses; 400 once they add up to more than maxHistoryBytes.
+   * `addresses` (missing ones absent), and their size in bytes of JSON. Only
+   * the items are read, never whole responses; 400 once they add up to more
+   * than maxHistoryBytes, whether they are still in memory or written.
    */
-  async items(addresses: readonly ItemAddress[], workspaceId: string): Promise<Map<number, ResponseInputItem>> {
+  async items(addresses: readonly ItemAddress[], workspaceId: string): Promise<{ found: Map<number, ResponseInputItem>; bytes: number }> {
+    const { maxHistoryBytes } = this.limits;
+    const tooMuch = () => invalidRequest(`the items referenced add up to more than ${maxHistoryBytes} bytes; send them as input items instead`, "input");
     const found = new Map<number, ResponseInputItem>();
     const unwritten: { address: ItemAddress; position: number }[] = [];
-    addresses.forEach((address, position) => {
+    // An item referenced again is measured once.
+    const sizes = new Map<ResponseInputItem, number>();
+    let bytes = 0;
+    for (const [position, address] of addresses.entries()) {
       const pending = this.pendingFor(address.responseId, workspaceId);
       const item = pending && (address.side === "o" ? pending.output : pending.input)[address.index];
-      if (item) found.set(position, item);
-      else if (!pending) unwritten.push({ address, position });
-    });
-    if (unwritten.length === 0) return found;
-    const { maxHistoryBytes } = this.limits;
+      if (item) {
+        let size = sizes.get(item);
+        if (size === undefined) sizes.set(item, (size = jsonBytes(item)));
+        bytes += size;
+        if (bytes > maxHistoryBytes) throw tooMuch();
+        found.set(position, item);
+      } else if (!pending) unwritten.push({ address, position });
+    }
+    if (unwritten.length === 0) return { found, bytes };
+    const budget = maxHistoryBytes - bytes;
     const refs = sql.join(
       unwritten.map(({ address, position }) => sql`(${address.responseId}, ${address.side}, ${address.index}::int, ${position}::int)`),
       sql`, `,
     );
-    const rows = rowsOf<{ position: number; item: ResponseInputItem; total: number }>(
+    const rows = rowsOf<{ position: number; item: ResponseInputItem; total: number | string }>(
       await this.db.execute(sql`
         with ref(response_id, side, idx, position) as (values ${refs}),
         found as (
@@ -189,13 +200,12 @@ export class ResponseStore {
           select position, item, octet_length(item::text) as bytes, sum(octet_length(item::text)) over (order by position) as total
           from found where item is not null
         )
-        select position, item, total from sized where total - bytes <= ${maxHistoryBytes} order by position`),
+        select position, item, total from sized where total - bytes <= ${budget} order by position`),
     );
-    if (rows.some((row) => Number(row.total) > maxHistoryBytes)) {
-      throw invalidRequest(`the items referenced add up to more than ${maxHistoryBytes} bytes; send them as input items instead`, "input");
-    }
+    const written = rows.length === 0 ? 0 : Number(rows.at(-1)!.total);
+    if (written > budget) throw tooMuch();
     for (const row of rows) found.set(Number(row.position), row.item);
-    return found;
+    return { found, bytes: bytes + written };
   }
 
   /** Starts the hourly sweep of expired rows (one right away). */
