@@ -10,7 +10,7 @@ import type { BilledJson, EventStream } from "../http/reply.ts";
 import type { ResponseCreateRequest } from "../openai/responses-request.ts";
 import type { ResponseObject } from "../openai/responses-response.ts";
 import { outputFromChoice, outputText, visibleItem } from "./output-items.ts";
-import { newResponseMeta, outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, toResponsesUsage } from "./response-object.ts";
+import { newResponseMeta, outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, textStatus, toResponsesUsage } from "./response-object.ts";
 import type { ResponseStore } from "./response-store.ts";
 import { type ResolvedInput, resolveInput } from "./resolve-input.ts";
 import { ResponsesStreamEncoder } from "./stream-encoder.ts";
@@ -39,7 +39,7 @@ export async function createResponse(deps: ResponsesDeps, body: ResponseCreateRe
   const outcome = await runCall(deps.calls, options, callCtx);
   const choice = outcome.result.choices[0]!;
   const status = outcomeStatus(choice.finishReason);
-  const output = outputFromChoice(meta.id, choice, status.status === "incomplete" ? "incomplete" : "completed");
+  const output = outputFromChoice(meta.id, choice, textStatus(choice.finishReason));
   const turn: ResponseOutcome = { ...status, output, usage: toResponsesUsage(outcome.result.usage, nanoToUsdNumber(outcome.cost)) };
   remember(deps.store, meta, input, turn, ctx);
   const visible = output.map((item) => visibleItem(item, meta.includeEncrypted));

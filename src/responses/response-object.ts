@@ -81,6 +81,10 @@ export function outcomeStatus(finish: FinishReason | undefined): Pick<ResponseOu
   return { status: "completed", incompleteReason: undefined };
 }
 
+/** A turn's text message is incomplete when the turn was cut (output limit, content filter), streamed or not. */
+export const textStatus = (finish: FinishReason | undefined): "completed" | "incomplete" =>
+  outcomeStatus(finish).status === "incomplete" ? "incomplete" : "completed";
+
 /** The response object with these output items (already made visible or not by the caller). */
 export function responseObject(
   fields: ResponseFields,

@@ -9,7 +9,7 @@ import type { ResultToolCall } from "../providers/types.ts";
 import { ZERO_USAGE } from "../openai/usage.ts";
 import { itemId } from "./item-ids.ts";
 import { functionCallItem, messageItem, outputTextPart, reasoningItem, visibleItem } from "./output-items.ts";
-import { outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, toResponsesUsage } from "./response-object.ts";
+import { outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, textStatus, toResponsesUsage } from "./response-object.ts";
 
 /** The output item being streamed (one at a time: a new one closes it). */
 type OpenItem =
@@ -175,8 +175,7 @@ export class ResponsesStreamEncoder implements StreamFrameEncoder {
         const part = outputTextPart(item.text);
         frames.push(this.frame("response.output_text.done", { ...this.at(item), content_index: 0, text: item.text, logprobs: [] }));
         frames.push(this.frame("response.content_part.done", { ...this.at(item), content_index: 0, part }));
-        // Closed at the end of a turn cut by the output limit, the text is incomplete.
-        done = messageItem(item.id, item.text, this.finish === "length" ? "incomplete" : "completed");
+        done = messageItem(item.id, item.text, textStatus(this.finish));
         break;
       }
       case "reasoning":

@@ -277,30 +277,33 @@ test("errors before a stream are the OpenAI envelope with the spec's statuses", 
   expect(down.code).toBe("no_supplier");
 });
 
-test("a turn cut by the output limit is incomplete with reason max_output_tokens, streamed or not", async () => {
-  const { client } = await responsesTenant(setup);
-  const cut = {
-    candidates: [{ content: { role: "model", parts: [{ text: "The answer is" }] }, finishReason: "MAX_TOKENS", index: 0 }],
-    usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 },
-  };
-  gemini.setNext({ json: cut });
-  const response = await client.responses.create({ model: GEMINI, input: "Hi", max_output_tokens: 3 });
-  expect(response.status).toBe("incomplete");
-  expect(response.incomplete_details).toEqual({ reason: "max_output_tokens" });
-  expect(response.output[0]).toMatchObject({ type: "message", status: "incomplete" });
+for (const [finishReason, reason] of [["MAX_TOKENS", "max_output_tokens"], ["SAFETY", "content_filter"]] as const) {
+  test(`a turn cut by ${finishReason} is incomplete with reason ${reason}, its message too, streamed or not`, async () => {
+    const { client } = await responsesTenant(setup);
+    const cut = {
+      candidates: [{ content: { role: "model", parts: [{ text: "The answer is" }] }, finishReason, index: 0 }],
+      usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 },
+    };
+    gemini.setNext({ json: cut });
+    const response = await client.responses.create({ model: GEMINI, input: "Hi", max_output_tokens: 3 });
+    expect(response.status).toBe("incomplete");
+    expect(response.incomplete_details).toEqual({ reason });
+    expect(response.output[0]).toMatchObject({ type: "message", status: "incomplete" });
 
-  gemini.setNext({ chunks: [cut] });
-  const stream = await client.responses.create({ model: GEMINI, input: "Hi", max_output_tokens: 3, stream: true });
-  const types: string[] = [];
-  let last: any;
-  for await (const event of stream) {
-    types.push(event.type);
-    last = event;
-  }
-  expect(types.at(-1)).toBe("response.incomplete");
-  expect(types).not.toContain("response.completed");
-  expect(last.response.incomplete_details).toEqual({ reason: "max_output_tokens" });
-});
+    gemini.setNext({ chunks: [cut] });
+    const stream = await client.responses.create({ model: GEMINI, input: "Hi", max_output_tokens: 3, stream: true });
+    const types: string[] = [];
+    let last: any;
+    for await (const event of stream) {
+      types.push(event.type);
+      last = event;
+    }
+    expect(types.at(-1)).toBe("response.incomplete");
+    expect(types).not.toContain("response.completed");
+    expect(last.response.incomplete_details).toEqual({ reason });
+    expect(last.response.output[0]).toMatchObject({ type: "message", status: "incomplete" });
+  });
+}
 
 test("text.format json_schema and tool_choice reach Gemini as its structured output and function calling mode", async () => {
   const { client } = await responsesTenant(setup);
