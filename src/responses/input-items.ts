@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest, responseNotFound } from "../errors.ts";
+import { invalidRequest, responseNotFound } from "../errors.ts";
 import type { ResponseInputItem } from "../openai/responses-request.ts";
 import type { OutputItem, ResponseItemList } from "../openai/responses-response.ts";
 import type { ResponseStore } from "./response-store.ts";
@@ -44,19 +44,10 @@ export async function listInputItems(store: ResponseStore, id: string, workspace
   };
 }
 
-/**
- * The earlier conversation, oldest first. A predecessor deleted or expired
- * since (or a chain past limits lowered since) leaves it out: the response's
- * own items are still listed.
- */
+/** The earlier conversation, oldest first, back to the first response deleted or expired since. */
 async function earlierItems(store: ResponseStore, previousId: string, workspaceId: string): Promise<Item[]> {
-  try {
-    const chain = await store.chain(previousId, workspaceId);
-    return chain.flatMap((response): Item[] => [...response.input, ...response.output]);
-  } catch (error) {
-    if (error instanceof ApiError && error.status < 500) return [];
-    throw error;
-  }
+  const chain = await store.chain(previousId, workspaceId, { partial: true });
+  return chain.flatMap((response): Item[] => [...response.input, ...response.output]);
 }
 
 function positionOf(items: readonly Item[], id: string, param: "after" | "before"): number {

@@ -110,10 +110,11 @@ export class ResponseStore {
   /**
    * The conversation `id` continues, oldest first: the response and its
    * predecessors. 404 when it or a predecessor is missing (unknown, expired,
-   * never stored, another workspace's); 400 past MAX_CHAIN responses or
+   * never stored, another workspace's), or with `partial` the part that is
+   * still there, up to the first gap; 400 past MAX_CHAIN responses or
    * maxHistoryBytes, checked as the chain is walked, so no more is loaded.
    */
-  async chain(id: string, workspaceId: string): Promise<ChainRow[]> {
+  async chain(id: string, workspaceId: string, { partial = false } = {}): Promise<ChainRow[]> {
     const { maxHistoryBytes } = this.limits;
     const newestFirst: ChainRow[] = [];
     let next: string | null = id;
@@ -142,18 +143,19 @@ export class ResponseStore {
           )
           select id, previous_response_id, input, output, total from chain order by depth`),
       );
-      if (rows.length === 0) throw previousResponseNotFound(next);
+      if (rows.length === 0 && !partial) throw previousResponseNotFound(next);
       newestFirst.push(...rows);
-      next = rows.at(-1)!.previous_response_id;
+      next = rows.at(-1)?.previous_response_id ?? null;
     }
-    const loaded = newestFirst.at(-1)!;
+    const loaded = newestFirst.at(-1);
+    if (!loaded) return [];
     if (newestFirst.length > MAX_CHAIN || Number(loaded.total) > maxHistoryBytes) {
       throw invalidRequest(
         `the conversation behind previous_response_id is longer than ${MAX_CHAIN} responses or ${maxHistoryBytes} bytes; send its history as input items instead`,
         "previous_response_id",
       );
     }
-    if (next !== null) throw previousResponseNotFound(next);
+    if (next !== null && !partial) throw previousResponseNotFound(next);
     return newestFirst.reverse();
   }
 

@@ -128,6 +128,16 @@ test("a deleted predecessor leaves the earlier turns out; the response's own ite
   expect((await listAll(second.id)).map((item) => item.id)).toEqual([`msg_${second.id.slice(5)}i0`]);
 });
 
+test("only the turns from the deleted one back are left out: the ones after it are still listed", async () => {
+  const { first, second } = await conversation();
+  const third = await turn("Why?", { previous_response_id: second.id });
+  await client.responses.delete(first.id);
+  // Written (not only in this process's memory), so the walk back goes through the database.
+  await setup.gateway.responseStore.flush();
+  const ids = (await listAll(third.id, { order: "asc" })).map((item) => item.id);
+  expect(ids).toEqual([`msg_${second.id.slice(5)}i0`, ...second.output.map((item) => item.id!), `msg_${third.id.slice(5)}i0`]);
+});
+
 test("404 for a response the caller cannot see; 400 naming a bad limit, order, after or before", async () => {
   const { second } = await conversation();
   const unstored = await turn("Hi", { store: false });
