@@ -15,8 +15,8 @@ import { errorResponse, toApiError } from "./error-handler.ts";
 import { requestTooLarge, unsupportedMediaType } from "../errors.ts";
 import type { GatewayMetrics } from "../observability/gateway-metrics.ts";
 import type { RequestObserver } from "../observability/finished-request.ts";
-import { closeWithIdleTimer } from "./bounded-stream.ts";
 import { finishRequest } from "./finish-request.ts";
+import { IdleTimer } from "./idle-timer.ts";
 import { isJsonContentType, readJsonBody } from "./json-body.ts";
 import { newRequestContext, requestContext } from "./request-context.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
@@ -74,7 +74,8 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
   const app = new Elysia({ normalize: false, serve, handler: { standardHostname: false } })
     .use(requestContext)
     .onRequest(async (c) => {
-      const ctx = (c.ctx = newRequestContext(c.request, closeWithIdleTimer(server(), c.request), observer));
+      const live = server();
+      const ctx = (c.ctx = newRequestContext(c.request, live ? new IdleTimer(live, c.request, config.httpIdleTimeoutSeconds) : undefined, observer));
       observer.started?.();
       // Elysia's context carries the parsed path at run time; its PreContext type omits it.
       const path = (c as unknown as { path: string }).path;
@@ -100,9 +101,9 @@ export function createApp({ config, db, catalog, authenticator, adminAuthenticat
       if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType ?? "");
       const { value, bytes } = await readJsonBody(request, config.maxBodyBytes, request.method === "DELETE");
       ctx.bodyBytes = bytes;
-      // Bun's idle timer would cut a reply that takes longer than it (a slow completion, a long
-      // pause between stream events). From here the gateway's own upstream and write deadlines bound it.
-      server()?.timeout(request, 0);
+      // Bun's idle timer would cut a reply that takes longer than it (a slow completion, a long pause
+      // between stream events). Until the request's record ends, its own upstream and write deadlines bound it.
+      ctx.idleTimer?.holdOff();
       return value;
     })
     // The matched route's template labels the request (metrics, access log); Elysia sets `route` for hooks that read it.

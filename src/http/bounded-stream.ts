@@ -18,7 +18,7 @@
  * re-arms at most every quarter of the timeout, never per frame). Nothing
  * in JavaScript can close a socket whose writes are stalled: erroring the
  * stream only takes effect at the next write, so a cut also calls
- * `closeConnection` (with Bun: `closeWithIdleTimer`).
+ * `closeConnection` (with Bun: `IdleTimer.close`).
  */
 
 /**
@@ -67,22 +67,8 @@ export interface BoundedSseOptions {
    * stream was cut and the source's return() has finished (its finally blocks ran).
    */
   onEnd?: () => void;
-  /** Closes the client connection on a write timeout (see closeWithIdleTimer). */
+  /** Closes the client connection on a write timeout (see IdleTimer.close). */
   closeConnection?: () => void;
-}
-
-/** The part of Bun's `Server` that closeWithIdleTimer needs. */
-export interface IdleTimerServer {
-  timeout(request: Request, seconds: number): void;
-}
-
-/**
- * A `closeConnection` for Bun.serve: sets the request's idle timer to one
- * second, which Bun checks on a 4-second tick, so a stalled socket is
- * closed within about 4 s. (The only way to close it from JavaScript.)
- */
-export function closeWithIdleTimer(server: IdleTimerServer | null | undefined, request: Request): (() => void) | undefined {
-  return server ? () => server.timeout(request, 1) : undefined;
 }
 
 /**

@@ -68,7 +68,7 @@ export function eventStreamResponse(reply: EventStream, ctx: RequestContext, lim
   const body = boundedSseBody(reply.frames, {
     writeTimeoutMs: limits.writeTimeoutMs,
     signal: ctx.signal,
-    closeConnection: ctx.closeConnection,
+    closeConnection: ctx.idleTimer && (() => ctx.idleTimer!.close()),
     // The request's record ends with the stream (its settlement is done by then).
     onEnd: () => finishRequest(ctx, 200),
   });

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { AdminPrincipal, Principal } from "../auth/authenticator.ts";
 import { type CallRecord, newCallRecord, type RequestObserver } from "../observability/finished-request.ts";
+import type { IdleTimer } from "./idle-timer.ts";
 import { newRequestId } from "./request-id.ts";
 
 /**
@@ -19,8 +20,8 @@ export interface RequestContext {
   principal: Principal | undefined;
   /** The caller's management key, on /admin/v1 routes. */
   admin: AdminPrincipal | undefined;
-  /** Closes the client connection even when its writes are stalled (a cut stream); undefined without a server (tests). */
-  readonly closeConnection: (() => void) | undefined;
+  /** The connection's idle timer (idle-timer.ts); undefined without a server (tests). */
+  readonly idleTimer: IdleTimer | undefined;
 
   // What the request came to, filled in as it goes, for its metrics and access-log line (finish-request.ts).
   readonly observer: RequestObserver;
@@ -36,7 +37,7 @@ export interface RequestContext {
   finished: boolean;
 }
 
-export function newRequestContext(request: Request, closeConnection: (() => void) | undefined, observer: RequestObserver): RequestContext {
+export function newRequestContext(request: Request, idleTimer: IdleTimer | undefined, observer: RequestObserver): RequestContext {
   return {
     requestId: newRequestId(),
     startedAt: performance.now(),
@@ -44,7 +45,7 @@ export function newRequestContext(request: Request, closeConnection: (() => void
     bodyBytes: 0,
     principal: undefined,
     admin: undefined,
-    closeConnection,
+    idleTimer,
     observer,
     arrivedAt: Date.now(),
     method: request.method,

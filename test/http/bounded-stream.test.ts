@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import net from "node:net";
 import type { Server } from "bun";
-import { boundedSseBody, closeWithIdleTimer, type BoundedSseOptions, type StreamCut } from "../../src/http/bounded-stream.ts";
+import { boundedSseBody, type BoundedSseOptions, type StreamCut } from "../../src/http/bounded-stream.ts";
+import { IdleTimer } from "../../src/http/idle-timer.ts";
 
 /**
  * Real sockets: Bun.serve on an ephemeral port, and a raw TCP client that
@@ -156,7 +157,7 @@ function serve(source: () => AsyncIterable<string>, options: BoundedSseOptions =
       request.signal.addEventListener("abort", () => aborted.push(request));
       const body = boundedSseBody(source(), {
         signal: request.signal,
-        closeConnection: closeOnCut ? closeWithIdleTimer(srv, request) : undefined,
+        closeConnection: closeOnCut ? () => new IdleTimer(srv, request, 0).close() : undefined,
         ...options,
       });
       return new Response(body, { headers: { "content-type": "text/event-stream" } });
