@@ -35,9 +35,12 @@ export interface CandidateSource {
  * ApiError.supplierFailure: unreachable, timeout, 5xx/529, 429, refused
  * credentials, redirect, a malformed reply, a stream failing before its
  * first event), the same one again only when it is the last and can be
- * tried now. Never retried: a request error (4xx) or a client that left.
- * At most `maxAttempts`, all before `deadline`; `attempt` must finish with
- * everything that may still fail before the first byte goes to the client.
+ * tried now; a candidate that became unavailable since the order was made
+ * (its breaker opened, another request took its half-open probe slot) is
+ * passed over without spending an attempt. Never retried: a request error
+ * (4xx) or a client that left. At most `maxAttempts`, all before
+ * `deadline`; `attempt` must finish with everything that may still fail
+ * before the first byte goes to the client.
  * When every attempt failed: 503 no_supplier listing each attempt's
  * supplier and reason, with Retry-After when the suppliers are cooling down
  * or rate-limited (the soonest end); 504 when they all timed out.
@@ -51,12 +54,19 @@ export async function withFailover<T>(
   const order = routeOrder(source.candidates(model), Date.now());
   if (order.length === 0) throw noSupplier(`no supplier is configured for model "${model.id}"`, "not_configured");
   const failed: { supplier: string; reason: string; error: ApiError }[] = [];
+  // The next candidate to try: skipping one does not spend an attempt; past the end it stays on the last.
+  let position = 0;
   for (let attempts = 1; attempts <= options.maxAttempts; attempts++) {
-    const supplier = order[Math.min(attempts - 1, order.length - 1)]!;
     const now = Date.now();
     if (now >= options.deadline) break;
-    // A repeat on the last candidate only when it can be tried now (never through its Retry-After).
-    if (attempts > order.length && !supplier.health.available(now)) break;
+    if (attempts > 1) {
+      // Health may have changed during the earlier attempts: pass over what cannot be tried now,
+      // and repeat the last only when it can (never through its Retry-After).
+      while (position < order.length - 1 && !order[position]!.health.available(now)) position++;
+      if (!order[position]!.health.available(now)) break;
+    }
+    const supplier = order[position]!;
+    position = Math.min(position + 1, order.length - 1);
     supplier.health.begin();
     try {
       const { value, ttfbMs } = await attempt(supplier, options.deadline);
