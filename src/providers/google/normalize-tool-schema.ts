@@ -5,7 +5,8 @@
  * `$schema` is dropped everywhere and same-document `$ref`s ("#",
  * "#/$defs/A", "#/definitions/A", "#/properties/a/items") are inlined, their
  * siblings overriding the referenced keywords. Every other keyword stays as
- * given, and the input is never mutated: unchanged data is shared with it.
+ * given, and the input is never mutated: unchanged data is shared with it,
+ * and a schema with nothing to rewrite is returned itself.
  *
  * A reference stays a `$ref`, with the root `$defs`/`definitions` entries it
  * needs kept, when inlining would not terminate or not pay:
@@ -58,7 +59,37 @@ const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs",
 const DEFINITION_CONTAINERS = ["$defs", "definitions"];
 
 export function normalizeToolSchema(schema: Record<string, unknown>): Record<string, unknown> {
-  return new Normalizer(schema).run();
+  // Most tool schemas need nothing rewritten: scanning is far cheaper than copying.
+  return needsRewrite(schema) ? new Normalizer(schema).run() : schema;
+}
+
+/**
+ * Whether the Normalizer would change anything: a root definition container
+ * (dropped unless a remaining ref needs it), or a `$schema` or `$ref` (even
+ * one left as is) in a node it walks. Walks the same keywords down to the same
+ * depth, with an explicit stack of node, depth pairs.
+ */
+function needsRewrite(root: JsonObject): boolean {
+  for (const key of DEFINITION_CONTAINERS) if (Object.hasOwn(root, key) && isObject(root[key])) return true;
+  const stack: unknown[] = [root, 0];
+  while (stack.length > 0) {
+    const depth = stack.pop() as number;
+    const node = stack.pop();
+    if (!isObject(node) || depth > MAX_SCHEMA_DEPTH) continue;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      if (key === "$schema" || key === "$ref") return true;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        if (SCHEMA_LIST_KEYWORDS.has(key)) for (const item of value) stack.push(item, depth + 1);
+      } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+        for (const name in value) if (Object.hasOwn(value, name)) stack.push(value[name], depth + 1);
+      } else if (SCHEMA_KEYWORDS.has(key)) {
+        stack.push(value, depth + 1);
+      }
+    }
+  }
+  return false;
 }
 
 class Normalizer {

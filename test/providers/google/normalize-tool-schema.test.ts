@@ -381,17 +381,24 @@ test("a billion-laughs chain of definitions, each using the next twice, stays bo
   expect(danglingRefs(out)).toEqual([]);
 });
 
-test("10,000 levels of nesting return, the part past the depth limit shared unchanged", () => {
-  const input: Json = { type: "string" };
-  let innermost = input;
-  const chain: Json[] = [input];
-  for (let i = 0; i < 10_000; i++) {
+/** `{ type: "array", items: ... }` `levels` deep, and each of its nodes from the root down. */
+function nested(levels: number): Json[] {
+  const chain: Json[] = [{ type: "string" }];
+  for (let i = 0; i < levels; i++) {
     const items: Json = { type: "string" };
-    innermost.type = "array";
-    innermost.items = items;
-    innermost = items;
+    chain.at(-1)!.type = "array";
+    chain.at(-1)!.items = items;
     chain.push(items);
   }
+  return chain;
+}
+
+test("10,000 levels of nesting return, the part past the depth limit shared unchanged", () => {
+  const chain = nested(10_000);
+  const input = chain[0]!;
+  const plain = JSON.stringify(input);
+  // A root $schema to drop, so the schema is walked rather than returned as is.
+  input.$schema = "https://json-schema.org/draft/2020-12/schema";
   const out = normalize(input);
   let node = out;
   for (let i = 0; i <= MAX_SCHEMA_DEPTH; i++) {
@@ -399,7 +406,48 @@ test("10,000 levels of nesting return, the part past the depth limit shared unch
     node = node.items as Json;
   }
   expect(node).toBe(chain[MAX_SCHEMA_DEPTH + 1]);
-  expect(JSON.stringify(out)).toBe(JSON.stringify(input));
+  expect(JSON.stringify(out)).toBe(plain);
+});
+
+test("a schema with nothing to rewrite is returned itself, however deep", () => {
+  const data = { $ref: "#/$defs/A", $schema: "https://json-schema.org/draft/2020-12/schema" };
+  const plain = {
+    type: "object",
+    properties: {
+      $schema: { type: "string" },
+      $ref: { type: "string", default: data, enum: [data] },
+      list: { type: "array", items: { anyOf: [{ type: "string" }, { type: "null" }] } },
+      inner: { type: "object", $defs: { A: { type: "string" } } },
+    },
+    required: ["$schema", "$ref"],
+    additionalProperties: false,
+  };
+  expect(normalize(plain)).toBe(plain);
+  const deep = nested(10_000)[0]!;
+  expect(normalize(deep)).toBe(deep);
+});
+
+test("a $schema or $ref under any keyword the normalizer walks is found", () => {
+  const marked = () => ({ type: "string", $schema: "https://json-schema.org/draft/2020-12/schema" });
+  const shapes: Json[] = [
+    ...["items", "additionalItems", "additionalProperties", "unevaluatedItems", "unevaluatedProperties"].map((key) => ({
+      [key]: marked(),
+    })),
+    ...["contains", "propertyNames", "not", "if", "then", "else", "contentSchema"].map((key) => ({ [key]: marked() })),
+    ...["allOf", "anyOf", "oneOf", "prefixItems", "items"].map((key) => ({ [key]: [{ type: "null" }, marked()] })),
+    ...["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"].map((key) => ({
+      type: "object",
+      properties: { inner: { [key]: { a: { type: "null" }, b: marked() } } },
+    })),
+  ];
+  for (const shape of shapes) {
+    const out = normalize({ type: "object", properties: { p: shape } });
+    expect(JSON.stringify(out)).not.toContain("$schema");
+  }
+  const ref = { type: "object", properties: { p: { not: { $ref: "#/properties/q" } }, q: { type: "string" } } };
+  expect(normalize(ref)).toEqual({ type: "object", properties: { p: { not: { type: "string" } }, q: { type: "string" } } });
+  const defs = { type: "object", $defs: { A: { type: "string" } } };
+  expect(normalize(defs)).toEqual({ type: "object" });
 });
 
 test("a 10,000-long chain of refs returns, every remaining ref still resolving", () => {
