@@ -11,5 +11,10 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   // An HTTP-date names its day and month; anything else must be a plain number.
   const seconds = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : /[a-z]/i.test(text) ? (Date.parse(text) - now) / 1000 : NaN;
   if (!Number.isFinite(seconds)) return undefined;
+  return retryAfterSeconds(seconds);
+}
+
+/** A provider's delay (Retry-After, Gemini's RetryInfo) as the whole seconds passed on: rounded up, 1 to an hour. */
+export function retryAfterSeconds(seconds: number): number {
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
 }

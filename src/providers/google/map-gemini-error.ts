@@ -1,4 +1,5 @@
 import { type ApiError, noSupplier, type SupplierFailure, upstreamInvalidRequest } from "../../errors.ts";
+import { retryAfterSeconds } from "../retry-after.ts";
 import type { GeminiError } from "./gemini-api-types.ts";
 
 const INVALID_REQUEST_STATUSES = new Set(["INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND"]);
@@ -48,11 +49,11 @@ function parseError(bodyText: string): GeminiError | undefined {
 const isBadApiKey = (error: GeminiError | undefined) =>
   error?.details?.some((detail) => detail.reason?.startsWith("API_KEY_")) ?? false;
 
-/** `google.rpc.RetryInfo.retryDelay` ("34.4s", fixture google-429-retry-info.json) in whole seconds, rounded up. */
+/** `google.rpc.RetryInfo.retryDelay` ("34.4s", fixture google-429-retry-info.json) in whole seconds, as Retry-After is. */
 function retryDelaySeconds(error: GeminiError | undefined): number | undefined {
   for (const detail of error?.details ?? []) {
     const match = /^(\d+(?:\.\d+)?)s$/.exec(String(detail.retryDelay ?? ""));
-    if (match) return Math.max(1, Math.ceil(Number(match[1])));
+    if (match) return retryAfterSeconds(Number(match[1]));
   }
   return undefined;
 }

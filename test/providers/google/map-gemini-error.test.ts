@@ -91,3 +91,23 @@ test("unparsable bodies", () => {
   expect(mapped(400, "not json")).toEqual(upstreamInvalid("google rejected the request (400)"));
   expect(mapped(500, '{"error":"string"}')).toEqual(noSupplier("google returned 500"));
 });
+
+test("RetryInfo.retryDelay → Retry-After seconds, rounded up and capped at an hour like the header", () => {
+  const retryIn = (retryDelay: string) =>
+    mapGeminiError(
+      429,
+      JSON.stringify({
+        error: {
+          code: 429,
+          status: "RESOURCE_EXHAUSTED",
+          message: "Quota exceeded.",
+          details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay }],
+        },
+      }),
+    ).retryAfterSeconds;
+  expect(mapGeminiError(429, fixtureText("google", "google-429-retry-info.json")).retryAfterSeconds).toBe(35);
+  expect(retryIn("34.4s")).toBe(35);
+  expect(retryIn("0s")).toBe(1);
+  expect(retryIn("86400s")).toBe(3600);
+  expect(retryIn("soon")).toBeUndefined();
+});
