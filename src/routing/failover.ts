@@ -78,7 +78,7 @@ export async function withFailover<T>(
       const failure = error instanceof ApiError ? error.supplierFailure : undefined;
       if (options.signal.aborted || failure === undefined || !(error instanceof ApiError)) {
         // Not the supplier's doing: a request it refused as invalid counts as an answer, a client that left as nothing.
-        if (error instanceof ApiError && !options.signal.aborted) supplier.health.record({ ok: true, ttfbMs: 0 });
+        if (error instanceof ApiError && !options.signal.aborted) supplier.health.answered();
         else supplier.health.abandon();
         throw error;
       }

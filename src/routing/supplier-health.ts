@@ -86,21 +86,30 @@ export class SupplierHealth {
   }
 
   record(outcome: Outcome): void {
-    const at = this.now();
-    const wasProbe = this.probing;
-    this.probing = false;
     if (outcome.ok) {
       this.counters.ttfbMsSum += outcome.ttfbMs;
       this.counters.ttfbCount++;
-      if (wasProbe || this.breakerOpen) this.close();
-      this.remember(at, true);
-      return;
+      return this.answered();
     }
+    const at = this.now();
+    const wasProbe = this.probing;
+    this.probing = false;
     this.counters.failures++;
     this.coolingUntil = Math.max(this.coolingUntil, at + coolFor(outcome));
     if (wasProbe) return this.open(at, this.cooldownMs * 2);
     this.remember(at, false);
     if (!this.breakerOpen && this.tripped(at)) this.open(at, FIRST_COOLDOWN_MS);
+  }
+
+  /**
+   * The supplier answered, as a success does, but with no time to first byte
+   * worth counting: it refused the request as invalid (a 4xx).
+   */
+  answered(): void {
+    const wasProbe = this.probing;
+    this.probing = false;
+    if (wasProbe || this.breakerOpen) this.close();
+    this.remember(this.now(), true);
   }
 
   /** A request that came back without a verdict on the supplier (the client left): frees a probe slot. */

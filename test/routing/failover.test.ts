@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { CatalogModel } from "../../src/catalog/model.ts";
-import { ApiError } from "../../src/errors.ts";
+import { ApiError, upstreamInvalidRequest } from "../../src/errors.ts";
 import { withFailover } from "../../src/routing/failover.ts";
 import type { Supplier } from "../../src/routing/supplier.ts";
 import { SupplierHealth } from "../../src/routing/supplier-health.ts";
@@ -75,4 +75,19 @@ test("when every remaining candidate became unavailable: 503 listing the attempt
   expect(error.code).toBe("no_supplier");
   expect(error.message).toContain("(1 attempt: 1. a: upstream 500)");
   expect(error.retryAfterSeconds).toBe(7);
+});
+
+test("a request the supplier refused as invalid counts as an answer, without a time to first byte", async () => {
+  let now = Date.now() - 6_000;
+  const half = new SupplierHealth(() => now);
+  openBreaker(half);
+  half.takeCounters();
+  now = Date.now();
+  const { served, called } = run(suppliers(half, new SupplierHealth()), 3, async () => {
+    throw upstreamInvalidRequest("bad request");
+  });
+  expect(((await served.catch((e: unknown) => e)) as ApiError).status).toBe(400);
+  expect(called).toEqual(["a"]); // never retried
+  expect(half.takeCounters()).toEqual({ attempts: 1, failures: 0, ttfbMsSum: 0, ttfbCount: 0 });
+  expect(half.state()).toBe("closed"); // the probe got an answer
 });
