@@ -11,9 +11,13 @@ export const Usd = t.String({ examples: ["12.500000001"], description: "USD, exa
 export const Time = t.String({ format: "date-time" });
 export const Nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()]);
 const LimitReset = t.Union([t.Literal("daily"), t.Literal("weekly"), t.Literal("monthly")]);
-const ModelList = t.Array(t.String({ examples: ["google/gemini-3-flash", "anthropic/*"] }), {
+const ModelList = t.Array(t.String({ maxLength: 200, examples: ["google/gemini-3-flash", "anthropic/*"] }), {
+  maxItems: 1000,
   description: "Exact catalog ids or provider/*; null or absent: every model",
 });
+const KeyName = t.String({ maxLength: 200 });
+/** A page cursor: a row id (bigint), at most 18 digits. */
+export const Cursor = t.String({ pattern: "^[0-9]{1,18}$" });
 
 export const CreateWorkspace = t.Object({ name: t.String(), credit_usd: t.Optional(UsdAmount) }, { additionalProperties: false });
 export const Workspace = t.Object(
@@ -50,7 +54,7 @@ export const Credit = t.Object({ entry: LedgerEntry, balance_usd: Usd }, { title
 
 export const CreateKey = t.Object(
   {
-    name: t.Optional(t.String()),
+    name: t.Optional(KeyName),
     spend_limit_usd: t.Optional(UsdAmount),
     limit_reset: t.Optional(LimitReset),
     expires_at: t.Optional(Time),
@@ -60,7 +64,7 @@ export const CreateKey = t.Object(
 );
 export const UpdateKey = t.Object(
   {
-    name: t.Optional(Nullable(t.String())),
+    name: t.Optional(Nullable(KeyName)),
     spend_limit_usd: t.Optional(Nullable(UsdAmount)),
     limit_reset: t.Optional(Nullable(LimitReset)),
     expires_at: t.Optional(Nullable(Time)),
@@ -110,7 +114,7 @@ export const UsageRow = t.Object(
 );
 
 export const LedgerQuery = t.Object(
-  { limit: t.Optional(t.String({ pattern: "^[0-9]+$" })), before: t.Optional(t.String({ pattern: "^[0-9]+$" })) },
+  { limit: t.Optional(t.String({ pattern: "^[0-9]+$" })), before: t.Optional(Cursor) },
   { additionalProperties: false },
 );
 export const LedgerPage = Page(LedgerEntry, "LedgerPage");

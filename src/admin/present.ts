@@ -3,7 +3,7 @@ import type { ApiKeyRow } from "../auth/keys.ts";
 import type { LedgerEntry as LedgerRow } from "../billing/ledger.ts";
 import { formatUsd, parseUsd } from "../billing/money.ts";
 import type { UsageSums } from "../billing/usage-report.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, invalidRequest } from "../errors.ts";
 import type { ApiKey, LedgerEntry, RequestRecord, UsageRow, Workspace } from "./admin-schemas.ts";
 import type { RequestRow } from "./request-list.ts";
 import type { WorkspaceSummary } from "./workspace-summary.ts";
@@ -13,12 +13,19 @@ import type { WorkspaceSummary } from "./workspace-summary.ts";
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /** A USD amount from the API (string or number) as nano-USD; a bad one is a 400 naming `param`. */
+/** The most one amount may be: a balance or limit must stay far below the ledger's bigint nano-USD range (≈ $9.2 billion). */
+const MAX_AMOUNT_NANO = 1_000_000_000n * 1_000_000_000n;
+
+/** A money amount from an admin request, in nano-USD; a malformed or too large one is a 400 naming `param`. */
 export function amountOf(value: string | number, param: string): bigint {
+  let amount: bigint;
   try {
-    return parseUsd(String(value));
+    amount = parseUsd(String(value));
   } catch (error) {
     throw error instanceof ApiError ? error.with({ param }) : error;
   }
+  if (amount > MAX_AMOUNT_NANO) throw invalidRequest("an amount may be at most $1,000,000,000", param);
+  return amount;
 }
 
 export function presentWorkspace(summary: WorkspaceSummary): Static<typeof Workspace> {

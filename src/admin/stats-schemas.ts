@@ -1,7 +1,7 @@
 // The gateway-wide views the console draws (usage over time, traffic, top workspaces, suppliers,
 // recent requests) and its sign-in. Plain TypeBox, closed queries, like admin-schemas.ts.
 import { Type as t } from "@sinclair/typebox";
-import { Nullable, Page, RequestRecord, Time, UsageSums } from "./admin-schemas.ts";
+import { Cursor, Nullable, Page, RequestRecord, Time, UsageSums } from "./admin-schemas.ts";
 
 const Milliseconds = Nullable(t.Integer({ description: "ms; null without any request" }));
 const Digits = t.String({ pattern: "^[0-9]+$" });
@@ -73,7 +73,7 @@ export const RequestQuery = t.Object(
     supplier: t.Optional(t.String()),
     status: t.Optional(t.Union([t.Literal("completed"), t.Literal("incomplete")])),
     limit: t.Optional(Digits),
-    before: t.Optional(Digits),
+    before: t.Optional(Cursor),
   },
   { additionalProperties: false },
 );

@@ -65,8 +65,10 @@ export interface KeyChanges {
 /** Changes a key; running gateways pick it up within KEY_CACHE_SECONDS. */
 export async function updateApiKey(db: Database, id: string, changes: KeyChanges): Promise<ApiKeyRow> {
   const models = changes.models === null ? null : checkModelList(changes.models);
-  const [current] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
-  if (!current) throw resourceNotFound(`key "${id}" not found`);
+  if (Object.values(changes).every((value) => value === undefined)) {
+    throw invalidRequest("nothing to change: give name, spend_limit_usd, limit_reset, expires_at or models");
+  }
+  const current = await findApiKey(db, id);
   const spendLimit = changes.spendLimit === undefined ? current.spendLimit : changes.spendLimit;
   const limitReset = changes.limitReset === undefined ? current.limitReset : changes.limitReset;
   if (limitReset !== null && spendLimit === null) throw invalidRequest("a limit reset needs a spend limit", "limit_reset");

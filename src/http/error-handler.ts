@@ -5,6 +5,21 @@ import { ApiError, clientClosed, internalError, invalidJson, invalidRequest, not
 const CLIENT_CLOSED = clientClosed();
 const NOT_FOUND = notFound();
 const UNPARSABLE = invalidJson();
+const DATA_EXCEPTION = invalidRequest("a value is out of range or holds a character the database cannot store (such as a NUL byte)");
+
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22: a number out of range, a
+ * NUL byte in text) come from values a client sent that no schema bounds
+ * exactly (a balance pushed past bigint, a NUL in a name): a 400, not a 500.
+ * Drivers and drizzle wrap the database's error, so the causes are searched.
+ */
+function isDataException(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("22")) return true;
+  }
+  return false;
+}
 
 /** An error as the OpenAI envelope, with the request id and, when the error has one, Retry-After. */
 export function errorResponse(error: ApiError, requestId: string): Response {
@@ -32,6 +47,7 @@ export function toApiError(code: string | number, error: unknown, requestId: str
     case "NOT_FOUND":
       return NOT_FOUND;
   }
+  if (isDataException(error)) return DATA_EXCEPTION;
   console.error(`[${requestId}] unexpected error:`, error);
   return internalError(requestId);
 }

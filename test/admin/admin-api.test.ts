@@ -69,7 +69,7 @@ describe("workspaces and credits", () => {
     expect(created.json).toMatchObject({ name: ws, balance_usd: "12.500000001", held_usd: "0.00", available_usd: "12.500000001" });
     expect(created.json.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect((await call(`/admin/v1/workspaces/${ws}`)).json).toEqual(created.json);
-    const list = await call("/admin/v1/workspaces");
+    const list = await call(`/admin/v1/workspaces?prefix=${ws}`);
     expect(list.json.object).toBe("list");
     expect(list.json.data.find((w: any) => w.name === ws)).toEqual(created.json);
   });
@@ -278,5 +278,30 @@ describe("per-key model lists", () => {
       expect(error.status).toBe(400);
       expect(error.code).toBe("model_not_found");
     }
+  });
+});
+
+describe("bad input is a 400 naming what it can, never a 500", () => {
+  test("an empty change, cursors and amounts past what the database holds, NUL bytes, oversized names", async () => {
+    const ws = name();
+    await call("/admin/v1/workspaces", { method: "POST", body: { name: ws } });
+    const key = (await call(`/admin/v1/workspaces/${ws}/keys`, { method: "POST", body: { name: "k" } })).json;
+    await expectError(call(`/admin/v1/keys/${key.id}`, { method: "PATCH", body: {} }), 400, "invalid_request");
+    const huge = "9".repeat(23);
+    await expectError(call(`/admin/v1/workspaces/${ws}/ledger?before=${huge}`), 400, "invalid_request", "before");
+    await expectError(call(`/admin/v1/requests?before=${huge}`), 400, "invalid_request", "before");
+    await expectError(call("/admin/v1/workspaces", { method: "POST", body: { name: name(), credit_usd: "999999999999" } }), 400, "invalid_request", "credit_usd");
+    await expectError(call(`/admin/v1/keys/${key.id}`, { method: "PATCH", body: { spend_limit_usd: "1000000000.000000001" } }), 400, "invalid_request", "spend_limit_usd");
+    await expectError(call(`/admin/v1/workspaces/${ws}/keys`, { method: "POST", body: { name: "n".repeat(201) } }), 400, "invalid_request", "name");
+    // Each credit is allowed, but ten of them pass the ledger's range: the one that would is refused, the balance intact.
+    const credit = (n: number) => call(`/admin/v1/workspaces/${ws}/credits`, { method: "POST", body: { amount_usd: "1000000000", note: `c${n}` } });
+    for (let n = 1; n <= 9; n++) expect((await credit(n)).status).toBe(201);
+    await expectError(credit(10), 400, "invalid_request");
+    expect((await call(`/admin/v1/workspaces/${ws}`)).json.balance_usd).toBe("9000000000.00");
+    // NUL bytes in a path, a query and a body.
+    for (const bad of [call(`/admin/v1/workspaces/a%00b`), call(`/admin/v1/workspaces?prefix=a%00b`), call(`/admin/v1/requests?workspace=a%00b`)]) {
+      expect((await bad).status).toBeLessThan(500);
+    }
+    await expectError(call(`/admin/v1/workspaces/${ws}/credits`, { method: "POST", body: { amount_usd: "1", note: "a\u0000b" } }), 400, "invalid_request");
   });
 });
