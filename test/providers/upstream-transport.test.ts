@@ -4,7 +4,9 @@ import { resolve } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { ApiError, noSupplier } from "../../src/errors.ts";
 import type { UpstreamCall } from "../../src/providers/adapter.ts";
-import type { ProviderClient } from "../../src/providers/provider-client.ts";
+import { anthropicProtocol } from "../../src/providers/anthropic/protocol.ts";
+import { googleProtocol } from "../../src/providers/google/protocol.ts";
+import { createProviderClient } from "../../src/providers/provider-client.ts";
 import type { SseEvent } from "../../src/providers/sse.ts";
 import type { ProviderName } from "../../src/catalog/model.ts";
 import { createTransport } from "../../src/providers/upstream-transport.ts";
@@ -50,26 +52,25 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
   });
 }
 
-/** A provider client on the config's base URL and key whose mapError records what it was given. */
+/** The real provider client on the config's base URL and key, its mapError replaced to record what it was given. */
 function stubClient(provider: ProviderName, cfg: Config = config()) {
   const mapped: { status: number; bodyText: string; error: ApiError }[] = [];
-  const { baseUrl } = cfg.providers[provider];
-  const apiKey = cfg.environment[provider === "google" ? "GOOGLE_API_KEY" : "ANTHROPIC_API_KEY"] ?? "";
-  const client: ProviderClient = {
-    name: provider,
-    provider,
-    baseUrl,
-    credential: apiKey,
-    headers: {
-      ...(provider === "google" ? { "x-goog-api-key": apiKey } : { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION }),
-      "content-type": "application/json",
+  const protocol = provider === "google" ? googleProtocol : anthropicProtocol;
+  const client = createProviderClient(
+    {
+      ...protocol,
+      mapError(status, bodyText) {
+        const error = noSupplier(`${provider} answered HTTP ${status}`, "server_error");
+        mapped.push({ status, bodyText, error });
+        return error;
+      },
     },
-    mapError(status, bodyText) {
-      const error = noSupplier(`${provider} answered HTTP ${status}`, "server_error");
-      mapped.push({ status, bodyText, error });
-      return error;
+    {
+      name: provider,
+      baseUrl: cfg.providers[provider].baseUrl,
+      credential: cfg.environment[provider === "google" ? "GOOGLE_API_KEY" : "ANTHROPIC_API_KEY"] ?? "",
     },
-  };
+  );
   return { client, mapped };
 }
 
