@@ -342,6 +342,45 @@ test("400s for what the gateway cannot translate", () => {
   });
 });
 
+test("400s for what google models or this model cannot serve: images in tool results, streaming", () => {
+  const call = {
+    role: "assistant" as const,
+    tool_calls: [{ id: "call_1", type: "function" as const, function: { name: "snapshot", arguments: "{}" } }],
+  };
+  const image = { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } };
+  expect(
+    thrown(() =>
+      build({
+        messages: [
+          { role: "user", content: "Go" },
+          call,
+          { role: "tool", tool_call_id: "call_1", content: [{ type: "text", text: "Here:" }, image] },
+        ],
+      }),
+    ),
+  ).toEqual({
+    status: 400,
+    error: {
+      type: "invalid_request_error",
+      code: "invalid_request",
+      message: "tool results take text only for google models",
+      param: "messages",
+    },
+  });
+
+  const noStreaming = googleModel("gemini-2.0-flash", { supportsStreaming: false });
+  expect(thrown(() => build({}, noStreaming, true))).toEqual({
+    status: 400,
+    error: {
+      type: "invalid_request_error",
+      code: "unsupported_parameter",
+      message: 'model "google/gemini-2.0-flash" does not support streaming',
+      param: "stream",
+    },
+  });
+  expect(build({}, noStreaming).path).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
+});
+
 test("logprobs, top_logprobs and logit_bias are refused as unsupported parameters", () => {
   const unsupported = (param: string, message: string) => ({
     status: 400,
