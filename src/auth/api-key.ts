@@ -12,8 +12,8 @@ export const hashApiKey = (key: string) => Bun.CryptoHasher.hash("sha256", key, 
 
 export const displayPrefix = (key: string) => key.slice(0, DISPLAY_LENGTH);
 
-/** Constant-time equality of two hex SHA-256 digests (no allocation: it runs on every request). */
-export function hashesEqual(a: string, b: string): boolean {
+/** Constant-time equality of two strings of the same alphabet (a secret and what was sent for it); false when lengths differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);

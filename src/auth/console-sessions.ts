@@ -3,7 +3,7 @@ import type { Database } from "../db/client.ts";
 import { adminKeys, consoleSessions } from "../db/schema.ts";
 import { invalidSession } from "../errors.ts";
 import { randomBase62 } from "../util/random.ts";
-import { hashApiKey, hashesEqual } from "./api-key.ts";
+import { constantTimeEqual, hashApiKey } from "./api-key.ts";
 import { type AdminPrincipal, markAdminKeysUsed } from "./authenticator.ts";
 import { KeyCache } from "./key-cache.ts";
 
@@ -59,7 +59,7 @@ export function sessionSetCookie(token: string, maxAgeSeconds: number, secure: b
   return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=${SESSION_COOKIE_PATH}; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 
-export const csrfMatches = (session: ConsoleSession, header: string | null) => header !== null && hashesEqual(header, session.csrfToken);
+export const csrfMatches = (session: ConsoleSession, header: string | null) => header !== null && constantTimeEqual(header, session.csrfToken);
 
 const INVALID = invalidSession();
 

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { hashApiKey, hashesEqual } from "../../auth/api-key.ts";
+import { constantTimeEqual, hashApiKey } from "../../auth/api-key.ts";
 import { bearerToken } from "../../auth/key-cache.ts";
 import { forbidden, invalidKey, missingAuth } from "../../errors.ts";
 import type { GatewayMetrics } from "../../observability/gateway-metrics.ts";
@@ -26,7 +26,7 @@ function authorize(request: Request, access: MetricsAccess, tokenHash: string | 
   if (tokenHash !== undefined) {
     const token = bearerToken(request.headers.get("authorization"));
     if (token === undefined) throw MISSING;
-    if (!hashesEqual(hashApiKey(token), tokenHash)) throw INVALID;
+    if (!constantTimeEqual(hashApiKey(token), tokenHash)) throw INVALID;
     return;
   }
   const address = access.clientAddress(request);
