@@ -28,12 +28,12 @@ export async function workspaceSummary(db: Database, nameOrId: string): Promise<
 /** Up to `limit + 1` workspaces (the extra one says there are more), in name order, each with its figures. */
 export function workspacePage(db: Database, query: WorkspacePageQuery): Promise<WorkspaceSummary[]> {
   const conditions = [
-    query.after === undefined ? undefined : sql`w.name collate "C" > ${query.after}`,
+    query.after === undefined ? undefined : sql`w.name > ${query.after}`,
     query.prefix === undefined ? undefined : sql`starts_with(w.name, ${query.prefix})`,
   ].filter((condition) => condition !== undefined);
   const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
-  // Byte order, the same on every database whatever its locale.
-  return summaries(db, sql`${where} order by w.name collate "C" limit ${query.limit + 1}`);
+  // The database's collation, as the unique index on name has it, so a page is an index range.
+  return summaries(db, sql`${where} order by w.name limit ${query.limit + 1}`);
 }
 
 /** Holds are summed per listed workspace (by its index), never over every workspace. */
