@@ -10,6 +10,8 @@
  * suppliers, status codes): a series lives as long as the process.
  */
 
+import { formatUsd } from "../billing/money.ts";
+
 type Labels = readonly string[];
 
 const SEPARATOR = "\u0000";
@@ -83,9 +85,7 @@ export class UsdCounter extends RecordedMetric<{ nano: bigint }> {
     this.get(labels).nano += nano;
   }
   protected samples(labels: string, value: { nano: bigint }, out: string[]) {
-    const whole = value.nano / 1_000_000_000n;
-    const fraction = String(value.nano % 1_000_000_000n).padStart(9, "0");
-    out.push(`${this.name}${labels} ${whole}.${fraction}`);
+    out.push(`${this.name}${labels} ${formatUsd(value.nano)}`);
   }
 }
 

@@ -25,9 +25,11 @@ test("USD counters stay exact past 2^53 nano-USD; collected metrics are read at 
   const usd = registry.register(new UsdCounter("t_cost_usd_total", "Cost", ["model"]));
   usd.inc(["m"], 2n ** 53n);
   usd.inc(["m"], 1n);
+  usd.inc(["n"], 12_500_000_000n);
   let depth = 3;
   registry.register(new Collected("t_depth", "Depth", [], "gauge", () => [[[], depth]]));
   expect(registry.render()).toContain('t_cost_usd_total{model="m"} 9007199.254740993');
+  expect(registry.render()).toContain('t_cost_usd_total{model="n"} 12.50\n');
   depth = 0;
   expect(registry.render()).toContain("t_depth 0");
 });
