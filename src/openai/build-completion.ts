@@ -1,3 +1,4 @@
+import { requestIdSuffix } from "../http/request-id.ts";
 import type { ChatResult } from "../providers/types.ts";
 import type { ChatCompletion } from "./chat-response.ts";
 import { toOpenAIUsage } from "./usage.ts";
@@ -12,7 +13,7 @@ export interface CompletionMeta {
 
 /** The completion id shares the request id's random part: one id to find both by, one fewer to make. */
 export const newCompletionMeta = (model: string, requestId: string): CompletionMeta => ({
-  id: `chatcmpl-${requestId.replace(/^req_/, "")}`,
+  id: `chatcmpl-${requestIdSuffix(requestId)}`,
   created: Math.floor(Date.now() / 1000),
   model,
 });

@@ -33,8 +33,7 @@ export const FunctionCallItem = t.Object({
 });
 export type FunctionCallItem = Static<typeof FunctionCallItem>;
 
-export const SummaryText = t.Object({ type: t.Literal("summary_text"), text: t.String() });
-export type SummaryText = Static<typeof SummaryText>;
+const SummaryText = t.Object({ type: t.Literal("summary_text"), text: t.String() });
 
 export const ReasoningItem = t.Object({
   id: t.String({ examples: ["rs_..."] }),

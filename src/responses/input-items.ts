@@ -1,6 +1,7 @@
 import { invalidRequest, responseNotFound } from "../errors.ts";
 import type { ResponseInputItem } from "../openai/responses-request.ts";
 import type { OutputItem, ResponseItemList } from "../openai/responses-response.ts";
+import { visibleItem } from "./output-items.ts";
 import type { ResponseStore } from "./response-store.ts";
 
 export interface InputItemsQuery {
@@ -62,15 +63,11 @@ function positionOf(items: readonly Item[], id: string, param: "after" | "before
  * (storage keeps it whatever `include` said).
  */
 function listed(item: Item, includeEncrypted: boolean): Item & { id: string } {
-  const out: Record<string, unknown> = { ...item };
+  const out: Record<string, unknown> = { ...visibleItem(item, includeEncrypted) };
   if (item.type === "message" && typeof item.content === "string") {
     out.content = [item.role === "assistant" ? { type: "output_text", text: item.content, annotations: [], logprobs: [] } : { type: "input_text", text: item.content }];
   }
-  if (item.type === "reasoning") {
-    if (!includeEncrypted) delete out.encrypted_content;
-    out.summary ??= [];
-  } else {
-    out.status ??= "completed";
-  }
+  if (item.type === "reasoning") out.summary ??= [];
+  else out.status ??= "completed";
   return out as Item & { id: string };
 }

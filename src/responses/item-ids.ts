@@ -1,3 +1,5 @@
+import { requestIdSuffix } from "../http/request-id.ts";
+
 /**
  * Ids of responses and their items. An item id names its response, its side
  * (input or output) and its position, so an `item_reference` is a primary-key
@@ -5,8 +7,8 @@
  * item 1 of `resp_<32 hex>`. Clients treat them as opaque, as OpenAI's.
  */
 
-export type ItemKind = "msg" | "fc" | "fco" | "rs";
-export type ItemSide = "i" | "o";
+type ItemKind = "msg" | "fc" | "fco" | "rs";
+type ItemSide = "i" | "o";
 
 export interface ItemAddress {
   responseId: string;
@@ -17,7 +19,7 @@ export interface ItemAddress {
 const ITEM_ID = /^(?:msg|fc|fco|rs)_([0-9a-f]{32})([io])(\d{1,6})$/;
 
 /** A response's id shares its request id's random part (`req_<32 hex>`), as chat completion ids do: one id finds both. */
-export const responseIdFor = (requestId: string) => `resp_${requestId.replace(/^req_/, "")}`;
+export const responseIdFor = (requestId: string) => `resp_${requestIdSuffix(requestId)}`;
 
 export const itemId = (responseId: string, kind: ItemKind, side: ItemSide, index: number) =>
   `${kind}_${responseId.slice("resp_".length)}${side}${index}`;

@@ -37,10 +37,10 @@ export function reasoningItem(id: string, text: string | undefined, details: rea
  * Items as the client sees them: the encrypted content only when `include`
  * asked for it. (Storage always keeps it, so references restore it.)
  */
-export function visibleItem(item: OutputItem, includeEncrypted: boolean): OutputItem {
+export function visibleItem<T extends { type?: string; encrypted_content?: string | null }>(item: T, includeEncrypted: boolean): T {
   if (item.type !== "reasoning" || includeEncrypted || item.encrypted_content === undefined) return item;
   const { encrypted_content: _hidden, ...visible } = item;
-  return visible;
+  return visible as T;
 }
 
 /** The SDKs' `output_text`: the text of every output message, joined. */

@@ -25,10 +25,8 @@ export interface ResponseOutcome {
   output: OutputItem[];
   usage: ResponseUsage | null;
   /** Why a failed response failed. */
-  error?: ResponseError;
+  error?: NonNullable<ResponseObject["error"]>;
 }
-
-export type ResponseError = { code: string | null; message: string };
 
 const MAX_METADATA_KEYS = 16;
 const MAX_METADATA_KEY = 64;

@@ -38,7 +38,7 @@ const WRITE_ATTEMPTS = 3;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const SWEEP_BATCH = 5_000;
 
-export interface StoreLimits {
+interface StoreLimits {
   retentionDays: number;
   /**
    * The most stored items one request may load, in bytes of JSON (a
