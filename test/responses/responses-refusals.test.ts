@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { MAX_ITEM_REFERENCES } from "../../src/responses/resolve-input.ts";
 import type { FakeServer } from "../fakes/fake-server.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
 import { postResponses, responsesTenant } from "./support.ts";
@@ -72,6 +73,9 @@ const invalid: { name: string; body: Record<string, unknown>; param: string }[] 
   { name: "json_schema without a schema", body: { text: { format: { type: "json_schema", name: "x" } } }, param: "text.format.schema" },
   { name: "tool_choice naming no tool", body: { tools: [fn], tool_choice: { type: "function", name: "g" } }, param: "tool_choice" },
   { name: "too many metadata keys", body: { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) }, param: "metadata" },
+  { name: "a metadata key over 64 characters", body: { metadata: { ["k".repeat(65)]: "v" } }, param: "metadata" },
+  { name: "a metadata value over 512 characters", body: { metadata: { note: "v".repeat(513) } }, param: "metadata.note" },
+  { name: `more than ${MAX_ITEM_REFERENCES} item references`, body: { input: Array.from({ length: MAX_ITEM_REFERENCES + 1 }, () => ({ type: "item_reference", id: `msg_${"0".repeat(32)}i0` })) }, param: "input" },
   { name: "an item_reference without an id", body: { input: [{ type: "item_reference" }] }, param: "input.0.id" },
   { name: "a function_call_output of another shape", body: { input: [{ type: "function_call", call_id: "c1", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "c1", output: { x: 1 } }] }, param: "input.1.output" },
   { name: "a role of another kind", body: { input: [{ role: "tool", content: "x" }] }, param: "input.0.role" },
@@ -109,4 +113,10 @@ test("fields set to their neutral values are accepted", async () => {
     user: "u-1",
   });
   expect(response.status).toBe(200);
+});
+
+test("a stored response is not replayed as a stream: GET with stream=true is a 400 naming stream", async () => {
+  const response = await fetch(`${setup.gateway.url}/v1/responses/resp_${"0".repeat(32)}?stream=true`, { headers: { authorization: `Bearer ${key}` } });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as any).error).toMatchObject({ code: "unsupported_parameter", param: "stream" });
 });
