@@ -47,8 +47,8 @@ export type CallMessage =
   | {
       role: "tool";
       toolCallId: string;
-      /** The function the call named, from the assistant turn that made it; undefined when no turn did. */
-      toolName: string | undefined;
+      /** The function the call named, from the earlier assistant turn that made it. */
+      toolName: string;
       content: (TextPart | ImagePart)[];
     };
 

@@ -97,7 +97,10 @@ function convertMessages(messages: readonly ChatMessage[]): CallMessage[] {
       case "tool": {
         const id = message.tool_call_id;
         if (id == null) throw badMessage("tool messages need a tool_call_id");
-        return { role: "tool", toolCallId: id, toolName: toolNames.get(id), content: contentParts(message) };
+        // A result with no call before it would reach Anthropic as an orphan tool_result, and Gemini cannot name it.
+        const toolName = toolNames.get(id);
+        if (toolName === undefined) throw badMessage(`tool message refers to unknown tool_call_id "${id}"`);
+        return { role: "tool", toolCallId: id, toolName, content: contentParts(message) };
       }
     }
   });

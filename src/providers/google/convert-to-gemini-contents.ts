@@ -36,7 +36,7 @@ export function convertToGeminiContents(
         append(contents, "model", modelParts(message, marks));
         break;
       case "tool":
-        append(contents, "user", [functionResponsePart(message, marks, conversationField)]);
+        append(contents, "user", [functionResponsePart(message, marks)]);
         break;
     }
   }
@@ -106,9 +106,8 @@ function modelParts(message: Extract<CallMessage, { role: "assistant" }>, marks:
 }
 
 /** Images in tool results were refused before (the adapter's `toolResultImages` feature). */
-function functionResponsePart(message: Extract<CallMessage, { role: "tool" }>, marks: CacheMarks, conversationField: string): GeminiPart {
+function functionResponsePart(message: Extract<CallMessage, { role: "tool" }>, marks: CacheMarks): GeminiPart {
   const { toolCallId: id, toolName: name } = message;
-  if (name === undefined) throw invalidRequest(`tool message refers to unknown tool_call_id "${id}"`, conversationField);
   const texts = message.content.filter((part) => part.type === "text");
   const text = texts.map((part) => part.text).join("");
   const part: GeminiPart = {

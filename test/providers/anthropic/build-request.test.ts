@@ -238,6 +238,24 @@ describe("messages", () => {
     }
   });
 
+  test("a tool result with no earlier call of its id is a 400, not an orphan tool_result", () => {
+    const call = { role: "assistant" as const, tool_calls: [{ id: "call_1", function: { name: "f", arguments: "{}" } }] };
+    const result = (id: string): ChatMessage => ({ role: "tool", tool_call_id: id, content: "done" });
+    for (const [id, messages] of [
+      ["call_2", [user("Go"), call, result("call_2")]],
+      ["call_1", [user("Go"), result("call_1"), call]],
+    ] as const) {
+      expect(rejection({ messages: [...messages] }).toEnvelope()).toEqual({
+        error: {
+          message: `tool message refers to unknown tool_call_id "${id}"`,
+          type: "invalid_request_error",
+          code: "invalid_request",
+          param: "messages",
+        },
+      });
+    }
+  });
+
   test("consecutive same-role messages are merged", () => {
     expect(
       anthropicBody({
