@@ -18,10 +18,12 @@ export interface AdmissionRequest {
   worstCase: WorstCase;
 }
 
+/** One database round trip growing a lease: every waiter's need granted, less (short), or an error. */
+export type LeaseExtensionResult = "granted" | "short" | "failed";
+
 /** What billing reports for metrics (observability/gateway-metrics.ts). */
 export interface BillingObserver {
-  /** One database round trip growing a lease: every waiter's need granted, less (short), or an error. */
-  leaseExtension(result: "granted" | "short" | "failed"): void;
+  leaseExtension(result: LeaseExtensionResult): void;
   /** One settlement batch written, or failed (it is retried). */
   settlementBatch(ok: boolean): void;
 }

@@ -35,16 +35,7 @@ export const usageSums = {
 };
 
 /** A row of usageSums once its cost is a bigint. */
-export interface UsageSums {
-  requests: number;
-  promptTokens: string;
-  completionTokens: string;
-  cachedTokens: string;
-  cacheWriteTokens: string;
-  reasoningTokens: string;
-  cost: bigint;
-  estimated: number;
-}
+export type UsageSums = { [K in keyof typeof usageSums]: K extends "cost" ? bigint : (typeof usageSums)[K]["_"]["type"] };
 
 /** Token and cost totals of a workspace's usage records, in a time range, optionally grouped. */
 export async function usageTotals(db: Database, workspaceId: string, options: UsageQuery = {}) {

@@ -1,4 +1,5 @@
 import packageJson from "../../package.json";
+import type { BillingObserver, LeaseExtensionResult } from "../billing/billing.ts";
 import type { Outcome } from "../routing/supplier-health.ts";
 import type { HealthState } from "../routing/supplier-health.ts";
 import type { FinishedRequest, RequestObserver } from "./finished-request.ts";
@@ -12,9 +13,6 @@ export interface MetricSources {
   settlementBacklog(): { depth: number; oldestAgeMs: number };
 }
 
-/** Outcomes of growing a credit lease by one database round trip (billing/lease-extension.ts). */
-export type LeaseExtensionResult = "granted" | "short" | "failed";
-
 const STATES: readonly HealthState[] = ["closed", "half_open", "open", "cooling"];
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
@@ -26,7 +24,7 @@ const REFUSALS = new Set(["insufficient_credit", "spend_limit_exceeded"]);
  * suppliers, statuses and codes only: never a key or a workspace
  * (cardinality, and what a scrape may reveal).
  */
-export class GatewayMetrics implements RequestObserver {
+export class GatewayMetrics implements RequestObserver, BillingObserver {
   private readonly registry = new Registry();
   private inFlight = 0;
 

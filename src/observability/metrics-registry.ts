@@ -64,9 +64,6 @@ export class Counter extends RecordedMetric<{ n: number }> {
   inc(labels: Labels = [], by = 1): void {
     this.get(labels).n += by;
   }
-  value(labels: Labels = []): number {
-    return this.get(labels).n;
-  }
   protected samples(labels: string, value: { n: number }, out: string[]) {
     out.push(`${this.name}${labels} ${value.n}`);
   }
