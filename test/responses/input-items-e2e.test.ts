@@ -4,7 +4,7 @@ import type { FakeServer } from "../fakes/fake-server.ts";
 import { apiError } from "../support/api-error.ts";
 import { bearer } from "../support/gateway.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
-import { responsesTenant } from "./support.ts";
+import { responsesTenant, textTurn } from "./support.ts";
 
 // GET /v1/responses/{id}/input_items through the official client: the
 // conversation a stored response was generated from, paged by item id.
@@ -21,12 +21,8 @@ beforeAll(async () => {
 beforeEach(() => gemini.reset());
 afterAll(() => setup.stop());
 
-const GEMINI = "google/gemini-3-flash";
-
-async function turn(input: OpenAI.Responses.ResponseCreateParamsNonStreaming["input"], options: Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming> = {}) {
-  gemini.setNext({ fixture: "google-text.json" });
-  return client.responses.create({ model: GEMINI, input, ...options });
-}
+const turn = (input: OpenAI.Responses.ResponseCreateParamsNonStreaming["input"], options: Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming> = {}) =>
+  textTurn(setup, client, input, options);
 
 async function listAll(id: string, query: OpenAI.Responses.InputItemListParams = {}) {
   const items: OpenAI.Responses.ResponseItem[] = [];

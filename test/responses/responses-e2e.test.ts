@@ -5,7 +5,7 @@ import { apiError } from "../support/api-error.ts";
 import { newTenant } from "../support/gateway.ts";
 import { fixtureChunks, fixtureJson } from "../support/fixtures.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
-import { eventOutline, parseSse, postResponses, responsesTenant, settled } from "./support.ts";
+import { EVENTS, eventOutline, parseSse, postResponses, responsesTenant, settled } from "./support.ts";
 
 // The Responses API through the official openai client, over real HTTP,
 // against the fake Gemini and Anthropic servers replaying recorded traffic.
@@ -137,17 +137,10 @@ test("streaming (stream: true): the semantic events in order, increasing sequenc
   expect(gemini.lastRequest()!.path).toBe("/v1beta/models/gemini-3-flash:streamGenerateContent?alt=sse");
   expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
   expect(eventOutline(events.map((event) => event.type))).toEqual([
-    "response.created",
-    "response.in_progress",
-    "response.output_item.added",
-    "response.content_part.added",
-    "response.output_text.delta",
-    "response.output_text.done",
-    "response.content_part.done",
-    "response.output_item.done",
+    ...EVENTS.opening,
+    ...EVENTS.messageItem,
     // The signature Gemini sent with the last text part.
-    "response.output_item.added",
-    "response.output_item.done",
+    ...EVENTS.bareItem,
     "response.completed",
   ]);
   const deltas = events.flatMap((event) => (event.type === "response.output_text.delta" ? [event.delta] : []));

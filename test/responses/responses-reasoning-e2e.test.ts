@@ -3,7 +3,7 @@ import type OpenAI from "openai";
 import type { FakeServer } from "../fakes/fake-server.ts";
 import { fixtureChunks, fixtureJson } from "../support/fixtures.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
-import { decodeEncrypted, eventOutline, responsesTenant, settled } from "./support.ts";
+import { decodeEncrypted, EVENTS, eventOutline, responsesTenant, settled } from "./support.ts";
 
 // Tool loops and reasoning through the Responses API: what Gemini and Claude
 // signed must come back to them exactly where it came from, whether the
@@ -78,28 +78,15 @@ test("gemini streamed tool calls (thoughts, a no-args call, parallel calls with 
   const final = await stream.finalResponse();
   expect(gemini.lastRequest()!.body.generationConfig.thinkingConfig).toEqual({ includeThoughts: true });
 
-  const call = [
-    "response.output_item.added",
-    "response.function_call_arguments.delta",
-    "response.function_call_arguments.done",
-    "response.output_item.done",
-  ];
   expect(eventOutline(types)).toEqual([
-    "response.created",
-    "response.in_progress",
-    "response.output_item.added",
-    "response.reasoning_summary_part.added",
-    "response.reasoning_summary_text.delta",
-    "response.reasoning_summary_text.done",
-    "response.reasoning_summary_part.done",
-    "response.output_item.done",
-    ...call,
-    ...call,
-    ...call,
-    ...call,
+    ...EVENTS.opening,
+    ...EVENTS.reasoningItem,
+    ...EVENTS.functionCallItem,
+    ...EVENTS.functionCallItem,
+    ...EVENTS.functionCallItem,
+    ...EVENTS.functionCallItem,
     // The signature came with the first call: it follows in its own reasoning item.
-    "response.output_item.added",
-    "response.output_item.done",
+    ...EVENTS.bareItem,
     "response.completed",
   ]);
   const thought = JSON.parse(fixtureChunks("google", "google-stream-no-args-tool-call.chunks.txt")[0]!).candidates[0].content.parts[0].text;
@@ -193,23 +180,7 @@ test("claude streamed reasoning summary events; previous_response_id restores th
   });
   const events: OpenAI.Responses.ResponseStreamEvent[] = [];
   for await (const event of stream) events.push(event);
-  expect(eventOutline(events.map((event) => event.type))).toEqual([
-    "response.created",
-    "response.in_progress",
-    "response.output_item.added",
-    "response.reasoning_summary_part.added",
-    "response.reasoning_summary_text.delta",
-    "response.reasoning_summary_text.done",
-    "response.reasoning_summary_part.done",
-    "response.output_item.done",
-    "response.output_item.added",
-    "response.content_part.added",
-    "response.output_text.delta",
-    "response.output_text.done",
-    "response.content_part.done",
-    "response.output_item.done",
-    "response.completed",
-  ]);
+  expect(eventOutline(events.map((event) => event.type))).toEqual([...EVENTS.opening, ...EVENTS.reasoningItem, ...EVENTS.messageItem, "response.completed"]);
   const lines = fixtureChunks("anthropic", "anthropic-claude-sonnet-5-reasoning-summarized.chunks.txt").map((line) => JSON.parse(line));
   const thought = lines.flatMap((e: any) => (e.delta?.type === "thinking_delta" ? [e.delta.thinking] : [])).join("");
   const signature = lines.find((e: any) => e.delta?.type === "signature_delta").delta.signature;

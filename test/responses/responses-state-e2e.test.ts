@@ -6,7 +6,7 @@ import type { FakeServer } from "../fakes/fake-server.ts";
 import { apiError } from "../support/api-error.ts";
 import { fixtureJson } from "../support/fixtures.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
-import { expire, responsesTenant, storedRow } from "./support.ts";
+import { expire, responsesTenant, storedRow, textTurn } from "./support.ts";
 
 // Stored responses: previous_response_id, item_reference, GET and DELETE,
 // per workspace, for the retention period, and nothing with store: false.
@@ -26,10 +26,7 @@ afterAll(() => setup.stop());
 const GEMINI = "google/gemini-3-flash";
 const answer = fixtureJson("google", "google-text.json").candidates[0].content.parts[0];
 
-async function turn(input: string, options: Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming> = {}, via = client) {
-  gemini.setNext({ fixture: "google-text.json" });
-  return via.responses.create({ model: GEMINI, input, ...options });
-}
+const turn = (input: string, options: Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming> = {}, via = client) => textTurn(setup, via, input, options);
 
 test("previous_response_id continues the conversation: each turn's input and output, oldest first; instructions are not carried over", async () => {
   const first = await turn("Name three uses for a paperclip.", { instructions: "Be concise." });
