@@ -9,8 +9,8 @@ import { resolveChatModel } from "../chat/resolve-chat-model.ts";
 import type { BilledJson, EventStream } from "../http/reply.ts";
 import type { ResponseCreateRequest } from "../openai/responses-request.ts";
 import type { ResponseObject } from "../openai/responses-response.ts";
-import { outputFromChoice, outputText, visibleItem } from "./output-items.ts";
-import { newResponseMeta, outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, textStatus, toResponsesUsage } from "./response-object.ts";
+import { outputFromChoice } from "./output-items.ts";
+import { newResponseMeta, outcomeStatus, type ResponseMeta, type ResponseOutcome, responseObject, textStatus, toResponsesUsage, withOutputText } from "./response-object.ts";
 import type { ResponseStore } from "./response-store.ts";
 import { type ResolvedInput, resolveInput } from "./resolve-input.ts";
 import { ResponsesStreamEncoder } from "./stream-encoder.ts";
@@ -42,8 +42,7 @@ export async function createResponse(deps: ResponsesDeps, body: ResponseCreateRe
   const output = outputFromChoice(meta.id, choice, textStatus(choice.finishReason));
   const turn: ResponseOutcome = { ...status, output, usage: toResponsesUsage(outcome.result.usage, nanoToUsdNumber(outcome.cost)) };
   remember(deps.store, meta, input, turn, ctx);
-  const visible = output.map((item) => visibleItem(item, meta.includeEncrypted));
-  const response = { ...responseObject(meta.fields, meta.model, turn, visible), output_text: outputText(visible) };
+  const response = withOutputText(responseObject(meta.fields, meta.model, turn, meta.includeEncrypted));
   const { cost, upstreamMs, supplier, attempts } = outcome;
   return { body: response, cost, upstreamMs, supplier, attempts };
 }

@@ -4,6 +4,7 @@ import { INCLUDE_ENCRYPTED_REASONING, type ResponseCreateRequest } from "../open
 import type { OutputItem, ResponseObject, ResponseStatus, ResponseUsage } from "../openai/responses-response.ts";
 import type { TokenUsage } from "../providers/types.ts";
 import { responseIdFor } from "./item-ids.ts";
+import { outputText, visibleItem } from "./output-items.ts";
 import type { ResponseFields } from "./response-store.ts";
 
 /** What a response is before its output: its id and the request's settings it echoes. */
@@ -83,23 +84,24 @@ export function outcomeStatus(finish: FinishReason | undefined): Pick<ResponseOu
 export const textStatus = (finish: FinishReason | undefined): "completed" | "incomplete" =>
   outcomeStatus(finish).status === "incomplete" ? "incomplete" : "completed";
 
-/** The response object with these output items (already made visible or not by the caller). */
-export function responseObject(
-  fields: ResponseFields,
-  model: string,
-  state: Omit<ResponseOutcome, "output">,
-  output: OutputItem[],
-): ResponseObject {
+/**
+ * The response object as the client gets it: its output items with the
+ * reasoning's encrypted content only when `include` asked for it.
+ */
+export function responseObject(fields: ResponseFields, model: string, outcome: ResponseOutcome, includeEncrypted: boolean): ResponseObject {
   return {
     ...fields,
-    status: state.status,
-    error: state.error ?? null,
-    incomplete_details: state.incompleteReason ? { reason: state.incompleteReason } : null,
+    status: outcome.status,
+    error: outcome.error ?? null,
+    incomplete_details: outcome.incompleteReason ? { reason: outcome.incompleteReason } : null,
     model,
-    output,
-    usage: state.usage,
+    output: outcome.output.map((item) => visibleItem(item, includeEncrypted)),
+    usage: outcome.usage,
   };
 }
+
+/** With the SDKs' `output_text` convenience, as a created or retrieved response carries it (stream events do not). */
+export const withOutputText = (response: ResponseObject): ResponseObject => ({ ...response, output_text: outputText(response.output) });
 
 /** The usage object of a response, with the request's cost in USD when it is known. */
 export function toResponsesUsage(usage: TokenUsage, costUsd?: number): ResponseUsage {

@@ -46,7 +46,7 @@ export class ResponsesStreamEncoder implements StreamFrameEncoder {
   ) {}
 
   start(): string[] {
-    const response = responseObject(this.meta.fields, this.meta.model, { status: "in_progress", incompleteReason: undefined, usage: null }, []);
+    const response = this.response({ status: "in_progress", incompleteReason: undefined, output: [], usage: null });
     return [this.frame("response.created", { response }), this.frame("response.in_progress", { response })];
   }
 
@@ -139,8 +139,7 @@ export class ResponsesStreamEncoder implements StreamFrameEncoder {
   }
 
   private response(outcome: ResponseOutcome) {
-    const visible = outcome.output.map((item) => visibleItem(item, this.meta.includeEncrypted));
-    return responseObject(this.meta.fields, this.meta.model, outcome, visible);
+    return responseObject(this.meta.fields, this.meta.model, outcome, this.meta.includeEncrypted);
   }
 
   private message(frames: string[]): Extract<OpenItem, { kind: "message" }> {
