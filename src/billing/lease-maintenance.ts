@@ -40,7 +40,8 @@ export class LeaseMaintenance {
       if (lease.idle && now - lease.lastUsed > ttlMs / 3) {
         this.leases.delete(keyId);
         drop.push(lease.id);
-      } else if (lease.validity.state !== "pending") {
+      } else if (lease.validity.state === "granted") {
+        // Not a void lease: its hold expired, and an expired hold is never revived.
         renew.push(lease);
       }
     }
