@@ -10,7 +10,7 @@ export const UsdAmount = t.Union([t.String({ examples: ["25.00"] }), t.Number()]
 export const Usd = t.String({ examples: ["12.500000001"], description: "USD, exact decimal" });
 export const Time = t.String({ format: "date-time" });
 export const Nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()]);
-const LimitReset = t.Union([t.Literal("daily"), t.Literal("weekly"), t.Literal("monthly")]);
+export const LimitReset = t.Union([t.Literal("daily"), t.Literal("weekly"), t.Literal("monthly")]);
 const ModelList = t.Array(t.String({ maxLength: 200, examples: ["google/gemini-3-flash", "anthropic/*"] }), {
   maxItems: 1000,
   description: "Exact catalog ids or provider/*; null or absent: every model",

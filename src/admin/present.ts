@@ -1,5 +1,5 @@
 import type { Static } from "@sinclair/typebox";
-import type { ApiKeyRow } from "../auth/keys.ts";
+import { type ApiKeyRow, keyStatus } from "../auth/keys.ts";
 import type { LedgerEntry as LedgerRow } from "../billing/ledger.ts";
 import { formatUsd, parseUsd } from "../billing/money.ts";
 import type { UsageSums } from "../billing/usage-report.ts";
@@ -46,7 +46,7 @@ export function presentKey(row: ApiKeyRow, now = new Date()): Static<typeof ApiK
     workspace_id: row.workspaceId,
     name: row.name,
     prefix: row.prefix,
-    status: row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active",
+    status: keyStatus(row, now),
     spend_limit_usd: row.spendLimit === null ? null : formatUsd(row.spendLimit),
     limit_reset: row.limitReset,
     expires_at: iso(row.expiresAt),

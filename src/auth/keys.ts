@@ -9,6 +9,10 @@ import { MODEL_PATTERN } from "./model-access.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
+/** What a key is now: revoked, past its expiry, or active. */
+export const keyStatus = (row: Pick<ApiKeyRow, "revokedAt" | "expiresAt">, now = new Date()): "active" | "revoked" | "expired" =>
+  row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+
 export interface NewKeyOptions {
   name?: string;
   spendLimit?: bigint;

@@ -1,4 +1,4 @@
-import { createApiKey, listApiKeys, revokeApiKey } from "../../auth/keys.ts";
+import { createApiKey, keyStatus, listApiKeys, revokeApiKey } from "../../auth/keys.ts";
 import { LIMIT_RESETS, type LimitReset } from "../../billing/limit-period.ts";
 import { formatUsd, parseUsd } from "../../billing/money.ts";
 import { UserError } from "../../errors.ts";
@@ -53,8 +53,6 @@ export const keyList: Command = {
     const rows = await (workspaceName
       ? withWorkspace(workspaceName, (db, workspace) => listApiKeys(db, workspace.id))
       : withDatabase((db) => listApiKeys(db)));
-    const status = (row: (typeof rows)[number]) =>
-      row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= new Date() ? "expired" : "active";
     print(
       formatTable(
         ["ID", "PREFIX", "WORKSPACE", "NAME", "STATUS", "SPEND_LIMIT_USD", "RESETS", "EXPIRES", "LAST_USED", "CREATED"],
@@ -63,7 +61,7 @@ export const keyList: Command = {
           `${row.prefix}…`,
           row.workspaceId,
           row.name ?? "-",
-          status(row),
+          keyStatus(row),
           row.spendLimit === null ? "-" : formatUsd(row.spendLimit),
           row.spendLimit === null ? "-" : (row.limitReset ?? "never"),
           formatTime(row.expiresAt),

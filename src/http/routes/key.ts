@@ -1,16 +1,14 @@
 import { type Static, Type as t } from "@sinclair/typebox";
 import { Elysia } from "elysia";
+import { LimitReset, Nullable, Time, Usd } from "../../admin/admin-schemas.ts";
+import { workspaceSummary } from "../../admin/workspace-summary.ts";
 import { findApiKey } from "../../auth/keys.ts";
 import { formatUsd } from "../../billing/money.ts";
 import { keySpending } from "../../billing/usage-report.ts";
 import type { Database } from "../../db/client.ts";
-import { workspaceSummary } from "../../admin/workspace-summary.ts";
 import { authErrorResponses, documentResponses } from "../openapi-responses.ts";
 import { jsonResponse } from "../reply.ts";
 import { authenticated, requestContext } from "../request-context.ts";
-
-const Usd = t.String({ description: "USD, exact decimal" });
-const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Union([schema, t.Null()]);
 
 export const KeyInfo = t.Object(
   {
@@ -18,10 +16,10 @@ export const KeyInfo = t.Object(
     prefix: t.String(),
     workspace: t.String(),
     spend_limit_usd: Nullable(Usd),
-    limit_reset: Nullable(t.Union([t.Literal("daily"), t.Literal("weekly"), t.Literal("monthly")])),
+    limit_reset: Nullable(LimitReset),
     limit_remaining_usd: Nullable(Usd),
     usage_usd: t.Object({ day: Usd, week: Usd, month: Usd, total: Usd }, { description: "Spent by this key: today, this week (from Monday), this month (UTC), in all" }),
-    expires_at: Nullable(t.String({ format: "date-time" })),
+    expires_at: Nullable(Time),
     models: Nullable(t.Array(t.String())),
   },
   { title: "KeyInfo" },
