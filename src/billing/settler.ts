@@ -7,8 +7,8 @@ export interface QueuedSettlement extends Settlement {
   onWritten(): void;
 }
 
-/** performance.now() when a batch's oldest settlement was queued. */
-type Batch = { settlements: QueuedSettlement[]; since: number };
+/** A settlement not yet written, and performance.now() when it was queued. */
+type Entry = { settlement: QueuedSettlement; queuedAt: number };
 
 const MAX_BATCH = 1000;
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -21,10 +21,8 @@ const MAX_RETRY_DELAY_MS = 5_000;
  * harmless.
  */
 export class Settler {
-  private queue: QueuedSettlement[] = [];
-  /** When the oldest queued settlement arrived (the queue is FIFO); the batch being written has its own. */
-  private queuedSince = 0;
-  private writing: Batch | undefined;
+  private queue: Entry[] = [];
+  private writing: Entry[] | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private retryDelayMs = 50;
@@ -36,8 +34,7 @@ export class Settler {
   ) {}
 
   enqueue(settlement: QueuedSettlement) {
-    if (this.queue.length === 0) this.queuedSince = performance.now();
-    this.queue.push(settlement);
+    this.queue.push({ settlement, queuedAt: performance.now() });
     if (this.queue.length >= MAX_BATCH) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.intervalMs);
   }
@@ -67,22 +64,21 @@ export class Settler {
 
   /** What is not yet written (queued or being written), and how long the oldest has waited. */
   backlog(now = performance.now()): { depth: number; oldestAgeMs: number } {
-    const depth = this.queue.length + (this.writing?.settlements.length ?? 0);
-    const since = this.writing?.since ?? (this.queue.length > 0 ? this.queuedSince : now);
-    return { depth, oldestAgeMs: now - since };
+    const depth = this.queue.length + (this.writing?.length ?? 0);
+    // The batch being written was queued before everything still queued (FIFO; a failed batch goes back to the front).
+    const oldest = this.writing?.[0] ?? this.queue[0];
+    return { depth, oldestAgeMs: oldest ? now - oldest.queuedAt : 0 };
   }
 
   private async writeAll() {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      // What stays queued arrived after the batch: its age counts from now at the latest.
-      this.writing = { settlements: batch, since: this.queuedSince };
-      if (this.queue.length > 0) this.queuedSince = performance.now();
+      const entries = this.queue.splice(0, MAX_BATCH);
+      this.writing = entries;
+      const batch = entries.map((entry) => entry.settlement);
       try {
         await writeSettlements(this.db, batch);
       } catch (error) {
-        this.queue.unshift(...batch);
-        this.queuedSince = this.writing.since;
+        this.queue.unshift(...entries);
         this.writing = undefined;
         this.observer?.settlementBatch(false);
         console.error(`billing: writing ${batch.length} settlements failed, retrying in ${this.retryDelayMs} ms:`, errorText(error));
