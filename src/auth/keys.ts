@@ -72,10 +72,9 @@ export async function updateApiKey(db: Database, id: string, changes: KeyChanges
   if (Object.values(changes).every((value) => value === undefined)) {
     throw invalidRequest("nothing to change: give name, spend_limit_usd, limit_reset, expires_at or models");
   }
-  const current = await findApiKey(db, id);
-  const spendLimit = changes.spendLimit === undefined ? current.spendLimit : changes.spendLimit;
-  const limitReset = changes.limitReset === undefined ? current.limitReset : changes.limitReset;
-  if (limitReset !== null && spendLimit === null) throw invalidRequest("a limit reset needs a spend limit", "limit_reset");
+  // The rule holds for the row as it will be, checked in the same statement: two changes at once cannot leave a reset without a limit.
+  const limitAfter = changes.spendLimit === undefined ? sql`${apiKeys.spendLimit}` : sql`${changes.spendLimit}::bigint`;
+  const resetAfter = changes.limitReset === undefined ? sql`${apiKeys.limitReset}` : sql`${changes.limitReset}::text`;
   const [row] = await db
     .update(apiKeys)
     .set({
@@ -85,9 +84,11 @@ export async function updateApiKey(db: Database, id: string, changes: KeyChanges
       ...(changes.expiresAt !== undefined && { expiresAt: changes.expiresAt }),
       ...(models !== undefined && { models }),
     })
-    .where(eq(apiKeys.id, id))
+    .where(and(eq(apiKeys.id, id), sql`not (${resetAfter} is not null and ${limitAfter} is null)`))
     .returning();
-  return row!;
+  if (row) return row;
+  await findApiKey(db, id); // 404 when there is no such key
+  throw invalidRequest("a limit reset needs a spend limit", "limit_reset");
 }
 
 export async function findApiKey(db: Database, id: string): Promise<ApiKeyRow> {

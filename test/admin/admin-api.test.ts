@@ -180,6 +180,17 @@ describe("keys", () => {
     const changed = await call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { name: "renamed", spend_limit_usd: null, limit_reset: null, models: null } });
     expect(changed.json).toMatchObject({ name: "renamed", spend_limit_usd: null, limit_reset: null, models: null });
     await expectError(call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { limit_reset: "weekly" } }), 400, "invalid_request", "limit_reset");
+    // Clearing the limit while another change sets a reset: whichever lands second is refused, never both kept.
+    for (let round = 0; round < 10; round++) {
+      await call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { spend_limit_usd: "1", limit_reset: null } });
+      await Promise.all([
+        call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { spend_limit_usd: null } }),
+        call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { limit_reset: "weekly" } }),
+      ]);
+      const now = (await call(`/admin/v1/workspaces/${ws}/keys`)).json.data[0];
+      expect(now.limit_reset === null || now.spend_limit_usd !== null).toBe(true);
+    }
+    await call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { spend_limit_usd: null, limit_reset: null } });
     await expectError(call(`/admin/v1/keys/${id}`, { method: "PATCH", body: { models: ["not a model"] } }), 400, "invalid_request", "models");
 
     const revoked = await call(`/admin/v1/keys/${id}`, { method: "DELETE" });
