@@ -55,16 +55,27 @@ export async function usageTotals(db: Database, workspaceId: string, options: Us
   return rows.map((row) => ({ ...row, cost: BigInt(row.cost) }));
 }
 
-/** What a key has spent: today, this week (from Monday), this month (UTC) and in all, in nano-USD. */
-export async function keySpending(db: Database, keyId: string, now = new Date()) {
-  const since = (reset: LimitReset) => periodStart(reset, now).toISOString();
-  const [row] = rowsOf<{ day: string; week: string; month: string; total: string }>(
+/**
+ * What a key has spent, in nano-USD: in its limit's current period (`reset`)
+ * as the limit counts it (key_spend, by the period each request was admitted
+ * in), in all (key_spend's rows add up to every settlement), and today,
+ * this week (from Monday) and this month (UTC) from the usage records of
+ * those weeks only, never the key's whole history.
+ */
+export async function keySpending(db: Database, keyId: string, reset: LimitReset | null, now = new Date()) {
+  const start = (period: LimitReset) => periodStart(period, now);
+  const since = new Date(Math.min(start("weekly").getTime(), start("monthly").getTime())).toISOString();
+  const [row] = rowsOf<{ period: string; total: string; day: string; week: string; month: string }>(
     await db.execute(sql`
-      select coalesce(sum(cost_nano) filter (where created_at >= ${since("daily")}::timestamptz), 0)::text as day,
-             coalesce(sum(cost_nano) filter (where created_at >= ${since("weekly")}::timestamptz), 0)::text as week,
-             coalesce(sum(cost_nano) filter (where created_at >= ${since("monthly")}::timestamptz), 0)::text as month,
-             coalesce(sum(cost_nano), 0)::text as total
-      from usage_records where api_key_id = ${keyId}`),
+      select
+        (select coalesce(sum(spent_nano), 0) from key_spend
+          where api_key_id = ${keyId} and period_start = ${periodStart(reset, now).toISOString()}::timestamptz)::text as period,
+        (select coalesce(sum(spent_nano), 0) from key_spend where api_key_id = ${keyId})::text as total,
+        coalesce(sum(cost_nano) filter (where created_at >= ${start("daily").toISOString()}::timestamptz), 0)::text as day,
+        coalesce(sum(cost_nano) filter (where created_at >= ${start("weekly").toISOString()}::timestamptz), 0)::text as week,
+        coalesce(sum(cost_nano) filter (where created_at >= ${start("monthly").toISOString()}::timestamptz), 0)::text as month
+      from usage_records where api_key_id = ${keyId} and created_at >= ${since}::timestamptz`),
   );
-  return { day: BigInt(row!.day), week: BigInt(row!.week), month: BigInt(row!.month), total: BigInt(row!.total) };
+  const nano = (value: string) => BigInt(value);
+  return { period: nano(row!.period), total: nano(row!.total), day: nano(row!.day), week: nano(row!.week), month: nano(row!.month) };
 }

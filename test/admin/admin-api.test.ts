@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import OpenAI from "openai";
 import { createAdminKey, revokeAdminKey } from "../../src/auth/admin-keys.ts";
+import { periodStart } from "../../src/billing/limit-period.ts";
+import { parseUsd } from "../../src/billing/money.ts";
 import { randomBase62 } from "../../src/util/random.ts";
 import { accountState } from "../support/ledger.ts";
 import { type ProviderGateway, startProviderGateway } from "../support/provider-gateway.ts";
@@ -263,6 +266,16 @@ describe("usage, requests and /v1/key", () => {
     for (const period of ["day", "week", "month", "total"]) expect(Number(info.json.usage_usd[period])).toBe(Number(usd(spent)));
     expect(Number(info.json.limit_remaining_usd)).toBeCloseTo(1 - Number(usd(spent)), 9);
     await expectError(call("/v1/key", { key: adminKey }), 401, "invalid_key");
+
+    // The limit left is what enforcement counts (key_spend for this period), and the total is every period's:
+    // spend of an earlier month, and more in this one than the usage records of this month show.
+    const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1));
+    await setup.gateway.db.execute(sql`insert into key_spend (api_key_id, period_start, spent_nano) values (${created.id}, ${lastMonth.toISOString()}::timestamptz, 7000000000)`);
+    await setup.gateway.db.execute(sql`update key_spend set spent_nano = spent_nano + 100000000 where api_key_id = ${created.id} and period_start = ${periodStart("monthly", new Date()).toISOString()}::timestamptz`);
+    const after = (await call("/v1/key", { key: created.key })).json;
+    expect(parseUsd(after.usage_usd.month)).toBe(spent);
+    expect(parseUsd(after.usage_usd.total)).toBe(spent + 7_100_000_000n);
+    expect(parseUsd(after.limit_remaining_usd)).toBe(1_000_000_000n - spent - 100_000_000n);
   });
 });
 

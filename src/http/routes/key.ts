@@ -33,19 +33,17 @@ export const keyRoutes = (db: Database) =>
       const { principal } = authenticated(ctx);
       const [row, spending, workspace] = await Promise.all([
         findApiKey(db, principal.keyId),
-        keySpending(db, principal.keyId),
+        // The period as billing enforces it: by the key as authenticated (the same cache the limit is checked with).
+        keySpending(db, principal.keyId, principal.limitReset),
         workspaceSummary(db, principal.workspaceId),
       ]);
-      // The limit's period: what this key spent since its last reset (lifetime without one).
-      const spentInPeriod =
-        row.limitReset === null ? spending.total : { daily: spending.day, weekly: spending.week, monthly: spending.month }[row.limitReset];
       const info: Static<typeof KeyInfo> = {
         name: row.name,
         prefix: row.prefix,
         workspace: workspace?.name ?? principal.workspaceId,
         spend_limit_usd: row.spendLimit === null ? null : formatUsd(row.spendLimit),
         limit_reset: row.limitReset,
-        limit_remaining_usd: row.spendLimit === null ? null : formatUsd(max0(row.spendLimit - spentInPeriod)),
+        limit_remaining_usd: row.spendLimit === null ? null : formatUsd(max0(row.spendLimit - spending.period)),
         usage_usd: { day: formatUsd(spending.day), week: formatUsd(spending.week), month: formatUsd(spending.month), total: formatUsd(spending.total) },
         expires_at: row.expiresAt?.toISOString() ?? null,
         models: row.models,
