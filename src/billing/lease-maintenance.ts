@@ -45,14 +45,20 @@ export class LeaseMaintenance {
         renew.push(lease);
       }
     }
+    // What each lease was granted when the renewal was sent: an extension may grant it anew meanwhile.
+    const sent = new Map(renew.map((lease) => [lease, lease.validity]));
     try {
       const renewed = await renewHolds(
         this.db,
         renew.map((lease) => lease.id),
         this.ttlSeconds,
       );
-      // A hold that expired (the process was paused, the database unreachable) is void: its lease starts afresh.
-      for (const lease of renew) renewed.has(lease.id) ? lease.grant(now + ttlMs) : lease.void();
+      for (const lease of renew) {
+        if (renewed.has(lease.id)) lease.grant(now + ttlMs);
+        // A hold that expired (the process was paused, the database unreachable) is void, its lease starts
+        // afresh; unless the lease was granted again while the renewal was out, by a hold the database made since.
+        else if (lease.validity === sent.get(lease)) lease.void();
+      }
       await dropHolds(this.db, drop);
       await sweepExpiredHolds(this.db);
     } catch (error) {

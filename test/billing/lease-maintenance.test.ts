@@ -55,3 +55,25 @@ test("maintenance renews granted leases only; a void lease is not sent, and once
   expect([...leases.keys()]).toEqual(["granted", "void"]);
   expect(await db.select().from(creditHolds).where(eq(creditHolds.id, idleVoid.id))).toEqual([]);
 });
+
+test("a lease granted anew while its renewal was out is not voided by the renewal's answer", async () => {
+  const { db } = await testDatabase();
+  const { workspace, keyRow } = await newTenant(1_000_000n);
+  const lease = new Lease(workspace.id, keyRow.id);
+  lease.inFlight = 1;
+  lease.grant(Date.now() + 60_000);
+  // The hold expired in the database (nothing to renew); while the renewal is out, an extension grants the lease again.
+  const regranted = Date.now() + 90_000;
+  const racing = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== "execute") return Reflect.get(target, property, receiver);
+      return async (query: SQL) => {
+        const result = await target.execute(query);
+        if (dialect.sqlToQuery(query).sql.includes("update credit_holds")) lease.grant(regranted);
+        return result;
+      };
+    },
+  }) as Database;
+  await new LeaseMaintenance(racing, new Map([["key", lease]]), 60).run();
+  expect(lease.validity).toEqual({ state: "granted", until: regranted });
+});
