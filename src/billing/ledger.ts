@@ -11,12 +11,27 @@ export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 /**
  * Appends a credit (top-up) and raises the balance by the same amount in the
  * caller's transaction, so the balance stays the sum of the ledger. Creates
- * the billing account if the workspace had none.
+ * the billing account if the workspace had none. With an idempotency key
+ * already used in the workspace, nothing is written and it returns undefined.
  */
-export async function creditWorkspace(tx: Executor, workspaceId: string, amount: bigint, note: string | null) {
+export async function creditWorkspace(tx: Executor, workspaceId: string, amount: bigint, note: string | null): Promise<Credited>;
+export async function creditWorkspace(tx: Executor, workspaceId: string, amount: bigint, note: string | null, idempotency: Idempotency): Promise<Credited | undefined>;
+export async function creditWorkspace(tx: Executor, workspaceId: string, amount: bigint, note: string | null, idempotency?: Idempotency) {
   if (amount <= 0n) throw invalidRequest("a credit must be a positive amount", "amount_usd");
-  const [entry] = await tx.insert(ledgerEntries).values({ workspaceId, amount, kind: "credit", note }).returning();
-  return { entry: entry!, balance: await raiseBalance(tx, workspaceId, amount) };
+  const values = { workspaceId, amount, kind: "credit" as const, note };
+  const insert = idempotency
+    ? tx
+        .insert(ledgerEntries)
+        .values({ ...values, idempotencyKey: idempotency.key, idempotencyHash: idempotency.requestHash })
+        .onConflictDoNothing({ target: [ledgerEntries.workspaceId, ledgerEntries.idempotencyKey] })
+    : tx.insert(ledgerEntries).values(values);
+  const [entry] = await insert.returning();
+  return entry && { entry, balance: await raiseBalance(tx, workspaceId, amount) };
+}
+
+interface Credited {
+  entry: LedgerEntry;
+  balance: bigint;
 }
 
 async function raiseBalance(tx: Executor, workspaceId: string, amount: bigint): Promise<bigint> {
@@ -53,15 +68,7 @@ export async function addCredit(
   idempotency?: Idempotency,
 ): Promise<{ entry: LedgerEntry; balance: bigint; replayed: boolean }> {
   if (!idempotency) return { ...(await db.transaction((tx) => creditWorkspace(tx, workspaceId, amount, note))), replayed: false };
-  if (amount <= 0n) throw invalidRequest("a credit must be a positive amount", "amount_usd");
-  const made = await db.transaction(async (tx) => {
-    const [entry] = await tx
-      .insert(ledgerEntries)
-      .values({ workspaceId, amount, kind: "credit", note, idempotencyKey: idempotency.key, idempotencyHash: idempotency.requestHash })
-      .onConflictDoNothing({ target: [ledgerEntries.workspaceId, ledgerEntries.idempotencyKey] })
-      .returning();
-    return entry && { entry, balance: await raiseBalance(tx, workspaceId, amount) };
-  });
+  const made = await db.transaction((tx) => creditWorkspace(tx, workspaceId, amount, note, idempotency));
   if (made) return { ...made, replayed: false };
   const [existing] = await db
     .select()
