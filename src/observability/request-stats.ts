@@ -1,8 +1,8 @@
-import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { type BucketedRange, bucketStart, withinRange } from "../db/time-buckets.ts";
+import { PROCESS_ID } from "../util/process-id.ts";
 import type { FinishedRequest, RequestObserver } from "./finished-request.ts";
 
 /** How often a process writes its counts. */
@@ -19,7 +19,6 @@ const SEPARATOR = "\u0000";
  * approximate by design: a failed write drops them, with one log line.
  */
 export class RequestStatsRecorder implements RequestObserver {
-  readonly processId = `${hostname()}:${process.pid}`;
   private counts = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastPrune = 0;
@@ -50,7 +49,7 @@ export class RequestStatsRecorder implements RequestObserver {
     this.counts = new Map();
     const rows = [...counts].map(([key, requests]) => {
       const [minute, route, model, status, code] = key.split(SEPARATOR) as [string, string, string, string, string];
-      return { process_id: this.processId, minute: new Date(Number(minute)).toISOString(), route, model, status: Number(status), code, requests };
+      return { process_id: PROCESS_ID, minute: new Date(Number(minute)).toISOString(), route, model, status: Number(status), code, requests };
     });
     try {
       if (rows.length > 0) {

@@ -1,8 +1,8 @@
-import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { type BucketedRange, bucketStart, withinRange } from "../db/time-buckets.ts";
+import { PROCESS_ID } from "../util/process-id.ts";
 import type { HealthState } from "./supplier-health.ts";
 import type { Supplier } from "./supplier.ts";
 
@@ -20,7 +20,6 @@ export const LIVE_WITHIN_SECONDS = 60;
  * Stats are approximate by design: a failed write drops its counters.
  */
 export class SupplierStatsReporter {
-  readonly processId = `${hostname()}:${process.pid}`;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastPrune = 0;
 
@@ -44,7 +43,7 @@ export class SupplierStatsReporter {
   async report(now = new Date()): Promise<void> {
     const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
     const rows = this.suppliers().map((supplier) => ({
-      process_id: this.processId,
+      process_id: PROCESS_ID,
       supplier: supplier.config.name,
       minute,
       ...snake(supplier.health.takeCounters()),
