@@ -1,9 +1,10 @@
-import { asc, eq, or, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { adminKeys } from "../db/schema.ts";
-import { invalidRequest, resourceNotFound } from "../errors.ts";
+import { invalidRequest } from "../errors.ts";
 import { randomId } from "../util/random.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "./api-key.ts";
+import { keyIdNamedBy } from "./key-target.ts";
 
 export type AdminKeyRow = typeof adminKeys.$inferSelect;
 
@@ -20,19 +21,13 @@ export async function createAdminKey(db: Database, name: string) {
 
 export const listAdminKeys = (db: Database) => db.select().from(adminKeys).orderBy(asc(adminKeys.createdAt));
 
-/** Revokes by id, by prefix (with or without the "…" the list prints) or by the full key. */
+/** Revokes by id, by prefix (with or without the "…" the list prints) or by the full key (see keyIdNamedBy). */
 export async function revokeAdminKey(db: Database, idOrPrefix: string): Promise<AdminKeyRow> {
-  const given = idOrPrefix.trim();
-  const matches = await db
-    .select()
-    .from(adminKeys)
-    .where(or(eq(adminKeys.id, given), eq(adminKeys.prefix, given.replace(/…$/, "")), eq(adminKeys.keyHash, hashApiKey(given))));
-  if (matches.length === 0) throw resourceNotFound(`no management key matches "${idOrPrefix}"`);
-  if (matches.length > 1) throw invalidRequest(`"${idOrPrefix}" matches ${matches.length} management keys; use the id`);
+  const id = await keyIdNamedBy(db, adminKeys, idOrPrefix, "management key");
   const [row] = await db
     .update(adminKeys)
     .set({ revokedAt: sql`coalesce(${adminKeys.revokedAt}, now())` })
-    .where(eq(adminKeys.id, matches[0]!.id))
+    .where(eq(adminKeys.id, id))
     .returning();
   return row!;
 }

@@ -1,10 +1,11 @@
-import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { LimitReset } from "../billing/limit-period.ts";
 import type { Database } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
 import { invalidRequest, resourceNotFound } from "../errors.ts";
 import { randomId } from "../util/random.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "./api-key.ts";
+import { keyIdNamedBy } from "./key-target.ts";
 import { MODEL_PATTERN } from "./model-access.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -105,27 +106,20 @@ export function listApiKeys(db: Database, workspaceId?: string) {
     .orderBy(asc(apiKeys.createdAt));
 }
 
-/**
- * Revokes by key id, by display prefix (as `key list` prints it, with or
- * without its "…") or by the full key; an ambiguous prefix is refused.
- */
+/** Revokes by key id, by display prefix (as `key list` prints it) or by the full key (see keyIdNamedBy). */
 export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<ApiKeyRow> {
-  const given = idOrPrefix.trim();
-  const prefix = given.replace(/…$/, "");
-  const matches = await db
-    .select()
-    .from(apiKeys)
-    .where(or(eq(apiKeys.id, given), eq(apiKeys.prefix, prefix), eq(apiKeys.keyHash, hashApiKey(given))));
-  if (matches.length === 0) throw resourceNotFound(`no key matches "${idOrPrefix}"`);
-  if (matches.length > 1) {
-    throw invalidRequest(`"${idOrPrefix}" matches ${matches.length} keys; use the key id (${matches.map((k) => k.id).join(", ")})`);
-  }
+  return revokeApiKeyById(db, await keyIdNamedBy(db, apiKeys, idOrPrefix, "key"));
+}
+
+/** Revokes the key with this id (again: its first revocation time stays); 404 when there is none. */
+export async function revokeApiKeyById(db: Database, id: string): Promise<ApiKeyRow> {
   const [revoked] = await db
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
-    .where(eq(apiKeys.id, matches[0]!.id))
+    .where(eq(apiKeys.id, id))
     .returning();
-  return revoked!;
+  if (!revoked) throw resourceNotFound(`key "${id}" not found`);
+  return revoked;
 }
 
 /**

@@ -67,6 +67,26 @@ test("key create prints the key once; key list never shows it; key revoke takes 
   expect((await cli("key", "list", ws)).stdout).toMatch(/full\s+revoked/);
 }, SLOW_TEST_MS);
 
+test("admin-key create prints the key once; admin-key list never shows it; admin-key revoke takes the listed prefix or the full key", async () => {
+  const name = `ops-${randomBase62(6)}`;
+  const created = await cli("admin-key", "create", "--name", name);
+  expect(created.code).toBe(0);
+  const key = created.stdout.split("\n")[0]!;
+  expect(key).toMatch(/^sk-optk-[0-9A-Za-z]{40}$/);
+  const list = (await cli("admin-key", "list")).stdout;
+  expect(list).not.toContain(key);
+  expect(list).toMatch(new RegExp(`${key.slice(0, 12)}…\\s+${name}\\s+active`));
+  expect((await cli("admin-key", "revoke", `${key.slice(0, 12)}…`)).code).toBe(0);
+  expect((await cli("admin-key", "list")).stdout).toMatch(new RegExp(`${name}\\s+revoked`));
+
+  const second = (await cli("admin-key", "create", "--name", `${name}-2`)).stdout.split("\n")[0]!;
+  expect((await cli("admin-key", "revoke", second)).code).toBe(0);
+  expect((await cli("admin-key", "list")).stdout).toMatch(new RegExp(`${name}-2\\s+revoked`));
+  const unknown = await cli("admin-key", "revoke", "sk-optk-nope");
+  expect(unknown.code).not.toBe(0);
+  expect(unknown.stderr).toContain('no management key matches "sk-optk-nope"');
+}, SLOW_TEST_MS);
+
 test("key create --limit-reset gives a periodic spend limit", async () => {
   const created = await cli("key", "create", ws, "--name", "daily", "--spend-limit", "1.5", "--limit-reset", "daily");
   expect(created.code).toBe(0);

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { ApiKey, CreatedKey, CreateKey, List, UpdateKey } from "../../admin/admin-schemas.ts";
 import { amountOf, presentKey } from "../../admin/present.ts";
-import { createApiKey, findApiKey, listApiKeys, revokeApiKey, updateApiKey } from "../../auth/keys.ts";
+import { createApiKey, listApiKeys, revokeApiKeyById, updateApiKey } from "../../auth/keys.ts";
 import type { Database } from "../../db/client.ts";
 import { findWorkspace } from "../../workspaces/workspaces.ts";
 import { jsonResponse } from "../reply.ts";
@@ -69,9 +69,6 @@ export const adminKeyRoutes = (db: Database) =>
     )
     .delete(
       "/admin/v1/keys/:id",
-      async ({ params, ctx }) => {
-        await findApiKey(db, params.id);
-        return jsonResponse(present(await revokeApiKey(db, params.id)), ctx);
-      },
+      async ({ params, ctx }) => jsonResponse(present(await revokeApiKeyById(db, params.id)), ctx),
       { detail: adminDetail("Revoke a key", "Refused by running gateways within KEY_CACHE_SECONDS.", { schema: ApiKey, description: "The revoked key" }, { 404: "not_found" }) },
     );
