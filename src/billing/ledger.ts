@@ -23,7 +23,7 @@ export async function creditWorkspace(tx: Executor, workspaceId: string, amount:
     ? tx
         .insert(ledgerEntries)
         .values({ ...values, idempotencyKey: idempotency.key, idempotencyHash: idempotency.requestHash })
-        .onConflictDoNothing({ target: [ledgerEntries.workspaceId, ledgerEntries.idempotencyKey] })
+        .onConflictDoNothing({ target: [ledgerEntries.workspaceId, ledgerEntries.idempotencyKey], where: sql`idempotency_key is not null` })
     : tx.insert(ledgerEntries).values(values);
   const [entry] = await insert.returning();
   return entry && { entry, balance: await raiseBalance(tx, workspaceId, amount) };

@@ -11,6 +11,7 @@ import m0005 from "../../drizzle/0005_settle_batch_function.sql" with { type: "t
 import m0006 from "../../drizzle/0006_admin_api.sql" with { type: "text" };
 import m0007 from "../../drizzle/0007_responses.sql" with { type: "text" };
 import m0008 from "../../drizzle/0008_console.sql" with { type: "text" };
+import m0009 from "../../drizzle/0009_ledger_write_indexes.sql" with { type: "text" };
 
 const sqlByTag: Record<string, string> = {
   "0000_init": m0000,
@@ -22,6 +23,7 @@ const sqlByTag: Record<string, string> = {
   "0006_admin_api": m0006,
   "0007_responses": m0007,
   "0008_console": m0008,
+  "0009_ledger_write_indexes": m0009,
 };
 
 /** The journal's migrations in drizzle's own format (same split and hash as its file reader). */

@@ -56,9 +56,10 @@ export const ledgerEntries = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    index("ledger_entries_workspace_time_idx").on(table.workspaceId, table.createdAt),
+    // Every settled request adds a debit: each index here is written per request, so only those a query uses.
     index("ledger_entries_workspace_id_idx").on(table.workspaceId, table.id),
-    uniqueIndex("ledger_entries_idempotency_idx").on(table.workspaceId, table.idempotencyKey),
+    // Partial: debits (no key) add no entry to it.
+    uniqueIndex("ledger_entries_idempotency_idx").on(table.workspaceId, table.idempotencyKey).where(sql`idempotency_key is not null`),
     check("ledger_entries_kind_sign", sql`(kind = 'credit' and amount_nano > 0) or (kind = 'debit' and amount_nano <= 0)`),
   ],
 );
