@@ -1,5 +1,5 @@
 import { adminAuthenticator as createAdminAuthenticator, customerAuthenticator } from "./auth/authenticator.ts";
-import { SessionAuthenticator } from "./auth/console-sessions.ts";
+import { sessionAuthenticator } from "./auth/console-sessions.ts";
 import { ensureEnvKey } from "./auth/keys.ts";
 import { LeaseBilling } from "./billing/lease-billing.ts";
 import { Catalog } from "./catalog/catalog.ts";
@@ -31,7 +31,7 @@ export async function createGateway(config: Config, database: DatabaseHandle) {
   await catalog.load();
   const authenticator = customerAuthenticator(database.db, config.keyCacheSeconds * 1000);
   const adminAuthenticator = createAdminAuthenticator(database.db, config.keyCacheSeconds * 1000);
-  const sessions = new SessionAuthenticator(database.db, config.keyCacheSeconds * 1000);
+  const sessions = sessionAuthenticator(database.db, config.keyCacheSeconds * 1000);
   if (config.demoKey) await registerDemoKey(database.db, config.demoKey, config.demoCredit);
   const suppliers = new SupplierRegistry(database.db, config);
   await suppliers.load();

@@ -2,7 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { LimitReset } from "../billing/limit-period.ts";
 import type { Database } from "../db/client.ts";
 import { adminKeys, apiKeys } from "../db/schema.ts";
-import { expiredKey, invalidKey, missingAuth } from "../errors.ts";
+import { type ApiError, expiredKey, invalidKey, missingAuth } from "../errors.ts";
 import type { ConsoleSession } from "./console-sessions.ts";
 import { bearerToken, KeyCache } from "./key-cache.ts";
 import { type ModelAccess, modelAccess } from "./model-access.ts";
@@ -31,24 +31,38 @@ const MISSING = missingAuth();
 const INVALID = invalidKey();
 const EXPIRED = expiredKey();
 
+/** The 401 for a token the cache refused (unknown or revoked, or expired). */
+type Refusal = (reason: "invalid" | "expired") => ApiError;
+const keyRefusal: Refusal = (reason) => (reason === "expired" ? EXPIRED : INVALID);
+
 /**
- * Bearer-key authentication over a key cache: throws the spec's 401 for a
- * missing, unknown, revoked or expired key.
+ * Token authentication over a key cache, for keys (from the Authorization
+ * header) and console sessions (from their cookie): throws the spec's 401
+ * for a missing, unknown, revoked or expired one.
  */
 export class Authenticator<P = Principal> {
-  constructor(private readonly cache: KeyCache<P>) {}
+  constructor(
+    private readonly cache: KeyCache<P>,
+    private readonly refusal: Refusal = keyRefusal,
+  ) {}
 
   start = () => this.cache.start();
   stop = () => this.cache.stop();
   /** Re-reads every cached key now (tests; the timer does it every refresh period). */
   refresh = () => this.cache.refresh();
+  /** Drops a token ended here (a console sign-out) at once; other processes drop it at their next refresh. */
+  forget = (tokenHash: string) => this.cache.forget(tokenHash);
 
-  async authenticate(authorization: string | null): Promise<P> {
+  authenticate(authorization: string | null): Promise<P> {
     const token = bearerToken(authorization);
     if (!token) throw MISSING;
+    return this.authenticateToken(token);
+  }
+
+  async authenticateToken(token: string): Promise<P> {
     const result = await this.cache.check(token);
     if (result.ok) return result.principal;
-    throw result.reason === "expired" ? EXPIRED : INVALID;
+    throw this.refusal(result.reason);
   }
 }
 

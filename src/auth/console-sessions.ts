@@ -4,7 +4,7 @@ import { adminKeys, consoleSessions } from "../db/schema.ts";
 import { invalidSession } from "../errors.ts";
 import { randomBase62 } from "../util/random.ts";
 import { constantTimeEqual, hashApiKey } from "./api-key.ts";
-import { type AdminPrincipal, markAdminKeysUsed } from "./authenticator.ts";
+import { type AdminPrincipal, Authenticator, markAdminKeysUsed } from "./authenticator.ts";
 import { KeyCache } from "./key-cache.ts";
 
 export const SESSION_COOKIE = "opentoken_session";
@@ -63,18 +63,18 @@ export const csrfMatches = (session: ConsoleSession, header: string | null) => h
 
 const INVALID = invalidSession();
 
+export type SessionAuthenticator = Authenticator<AdminPrincipal>;
+
 /**
  * Console sessions checked from memory, like keys: a session's first use
  * reads it (with its management key) from the database, any gateway sharing
  * it accepts the cookie, and a revoked management key ends its sessions
- * within KEY_CACHE_SECONDS. Expiry is exact. A session's use stamps its
- * key's last_used_at.
+ * within KEY_CACHE_SECONDS. Expiry is exact; an ended or expired session is
+ * one 401 invalid_session. A session's use stamps its key's last_used_at.
  */
-export class SessionAuthenticator {
-  private readonly cache: KeyCache<AdminPrincipal>;
-
-  constructor(db: Database, refreshMs: number) {
-    this.cache = new KeyCache<AdminPrincipal>(
+export const sessionAuthenticator = (db: Database, refreshMs: number): SessionAuthenticator =>
+  new Authenticator(
+    new KeyCache<AdminPrincipal>(
       {
         load: async (hashes) =>
           (
@@ -97,17 +97,6 @@ export class SessionAuthenticator {
         markUsed: markAdminKeysUsed(db),
       },
       refreshMs,
-    );
-  }
-
-  start = () => this.cache.start();
-  stop = () => this.cache.stop();
-  refresh = () => this.cache.refresh();
-  forget = (tokenHash: string) => this.cache.forget(tokenHash);
-
-  async authenticate(token: string): Promise<AdminPrincipal> {
-    const result = await this.cache.check(token);
-    if (!result.ok) throw INVALID;
-    return result.principal;
-  }
-}
+    ),
+    () => INVALID,
+  );

@@ -15,7 +15,7 @@ export async function authenticateAdmin(request: Request, keys: AdminAuthenticat
   const authorization = request.headers.get("authorization");
   const token = authorization === null ? sessionCookie(request.headers.get("cookie")) : undefined;
   if (token === undefined) return keys.authenticate(authorization);
-  const principal = await sessions.authenticate(token);
+  const principal = await sessions.authenticateToken(token);
   if (!READ_ONLY.has(request.method) && !csrfMatches(principal.session!, request.headers.get("x-csrf-token"))) throw NO_CSRF_TOKEN;
   return principal;
 }
