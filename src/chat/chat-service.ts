@@ -5,12 +5,12 @@ import { runCall } from "../calls/run-call.ts";
 import { callStreamFrames } from "../calls/call-stream-frames.ts";
 import { streamCall } from "../calls/stream-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
+import { resolveModel } from "../catalog/resolve-model.ts";
 import type { BilledJson, EventStream } from "../http/reply.ts";
 import { newCompletionMeta, toChatCompletion } from "../openai/build-completion.ts";
 import type { ChatCompletion } from "../openai/chat-response.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { ChunkEncoder, DONE_FRAME } from "../openai/chunk-encoder.ts";
-import { resolveChatModel } from "./resolve-chat-model.ts";
 
 export interface ChatDeps {
   catalog: Catalog;
@@ -18,7 +18,7 @@ export interface ChatDeps {
 }
 
 function callOptions(deps: ChatDeps, body: ChatCompletionRequest, ctx: CallContext) {
-  return callOptionsFromChat(body, resolveChatModel(deps.catalog, body.model, ctx.principal.models));
+  return callOptionsFromChat(body, resolveModel(deps.catalog, body.model, "chat", ctx.principal.models));
 }
 
 /** POST /v1/chat/completions without streaming: one chat.completion. */

@@ -2,6 +2,7 @@ import { nanoToUsdNumber } from "../billing/money.ts";
 import { type CallContext, type CallDeps, failoverOptions } from "../calls/call-deps.ts";
 import { settleCall } from "../calls/settle-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
+import { resolveModel } from "../catalog/resolve-model.ts";
 import type { ProviderName } from "../catalog/model.ts";
 import type { BilledJson } from "../http/reply.ts";
 import { toEmbeddingList } from "../openai/build-embedding-list.ts";
@@ -14,7 +15,6 @@ import type { UpstreamTransport } from "../providers/upstream-transport.ts";
 import { withFailover } from "../routing/failover.ts";
 import { readInputs } from "./read-inputs.ts";
 import { embeddingsUnsupported } from "../errors.ts";
-import { resolveEmbeddingModel } from "./resolve-embedding-model.ts";
 import { estimatePromptTokens, worstCaseInputTokens } from "./token-estimate.ts";
 
 export interface EmbeddingsDeps {
@@ -35,7 +35,7 @@ export async function createEmbeddings(
   body: EmbeddingRequest,
   context: CallContext,
 ): Promise<BilledJson<EmbeddingList>> {
-  const model = resolveEmbeddingModel(deps.catalog, body.model, context.principal.models);
+  const model = resolveModel(deps.catalog, body.model, "embedding", context.principal.models);
   context.record.model = model.id;
   const adapter = ADAPTERS[model.provider];
   if (!adapter) throw embeddingsUnsupported(model.id);

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
+import { modelAccess } from "../../src/auth/model-access.ts";
 import type { Catalog } from "../../src/catalog/catalog.ts";
+import { resolveModel } from "../../src/catalog/resolve-model.ts";
 import { readInputs } from "../../src/embeddings/read-inputs.ts";
-import { resolveEmbeddingModel } from "../../src/embeddings/resolve-embedding-model.ts";
 import { estimatePromptTokens, worstCaseInputTokens } from "../../src/embeddings/token-estimate.ts";
 import { MAX_EMBEDDING_INPUTS } from "../../src/openai/embeddings.ts";
 import { textEmbedding004, thrown } from "./support.ts";
@@ -35,14 +36,16 @@ test("more than 2048 inputs → 400 that states the limit", () => {
   );
 });
 
+const gemini3Flash = { ...textEmbedding004, id: "google/gemini-3-flash", kind: "chat" as const };
+const models = new Map([
+  [textEmbedding004.id, textEmbedding004],
+  [gemini3Flash.id, gemini3Flash],
+]);
+const catalog = { get: (id: string) => models.get(id) } as Catalog;
+
 test("model resolution: unknown → model_not_found, chat model → embeddings_unsupported", () => {
-  const models = new Map([
-    [textEmbedding004.id, textEmbedding004],
-    ["google/gemini-3-flash", { ...textEmbedding004, id: "google/gemini-3-flash", kind: "chat" as const }],
-  ]);
-  const catalog = { get: (id: string) => models.get(id) } as Catalog;
-  expect(resolveEmbeddingModel(catalog, "google/text-embedding-004", null)).toBe(textEmbedding004);
-  expect(thrown(() => resolveEmbeddingModel(catalog, "openai/text-embedding-3-small", null))).toEqual({
+  expect(resolveModel(catalog, "google/text-embedding-004", "embedding", null)).toBe(textEmbedding004);
+  expect(thrown(() => resolveModel(catalog, "openai/text-embedding-3-small", "embedding", null))).toEqual({
     status: 400,
     error: {
       type: "invalid_request_error",
@@ -51,7 +54,7 @@ test("model resolution: unknown → model_not_found, chat model → embeddings_u
       message: 'model "openai/text-embedding-3-small" not found',
     },
   });
-  expect(thrown(() => resolveEmbeddingModel(catalog, "google/gemini-3-flash", null))).toEqual({
+  expect(thrown(() => resolveModel(catalog, "google/gemini-3-flash", "embedding", null))).toEqual({
     status: 400,
     error: {
       type: "invalid_request_error",
@@ -60,6 +63,23 @@ test("model resolution: unknown → model_not_found, chat model → embeddings_u
       message: 'model "google/gemini-3-flash" does not support embeddings: use it on POST /v1/chat/completions',
     },
   });
+});
+
+test("the same resolution for a generation: embedding model → chat_unsupported; a model off the key's list → model_not_found", () => {
+  expect(resolveModel(catalog, gemini3Flash.id, "chat", null)).toBe(gemini3Flash);
+  expect(thrown(() => resolveModel(catalog, textEmbedding004.id, "chat", null))).toEqual({
+    status: 400,
+    error: {
+      type: "invalid_request_error",
+      code: "chat_unsupported",
+      param: "model",
+      message: 'model "google/text-embedding-004" is an embedding model: use POST /v1/embeddings',
+    },
+  });
+  const onlyAnthropic = modelAccess(["anthropic/*"]);
+  for (const [id, kind] of [[gemini3Flash.id, "chat"], [textEmbedding004.id, "embedding"]] as const) {
+    expect(thrown(() => resolveModel(catalog, id, kind, onlyAnthropic)).error.code).toBe("model_not_found");
+  }
 });
 
 test("worst case = UTF-8 bytes; the estimate = ceil(bytes / 4) per input, at least 1, and never above the worst case", () => {
