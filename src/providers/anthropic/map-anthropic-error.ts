@@ -1,4 +1,5 @@
-import { type ApiError, noSupplier, type SupplierFailure, upstreamInvalidRequest } from "../../errors.ts";
+import { type ApiError, noSupplier, upstreamInvalidRequest } from "../../errors.ts";
+import { supplierFailureOf } from "../supplier-failure.ts";
 import type { AnthropicErrorBody } from "./anthropic-api-types.ts";
 
 /**
@@ -25,14 +26,10 @@ export function mapAnthropicError(status: number, bodyText: string): ApiError {
       const answer = error
         ? `${error.type}: ${sanitizeUpstreamMessage(error.message)}`
         : "with an unreadable error body";
-      return noSupplier(`anthropic returned ${status} ${answer}`, failureOf(status));
+      return noSupplier(`anthropic returned ${status} ${answer}`, supplierFailureOf(status));
     }
   }
 }
-
-/** 429 is a rate limit, 529 (and 503) Anthropic's "overloaded"; anything else its server failing. */
-const failureOf = (status: number): SupplierFailure =>
-  status === 429 ? "rate_limited" : status === 529 || status === 503 ? "overloaded" : "server_error";
 
 function parseErrorBody(bodyText: string): AnthropicErrorBody["error"] | undefined {
   try {

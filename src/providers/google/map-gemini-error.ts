@@ -1,5 +1,6 @@
-import { type ApiError, noSupplier, type SupplierFailure, upstreamInvalidRequest } from "../../errors.ts";
+import { type ApiError, noSupplier, upstreamInvalidRequest } from "../../errors.ts";
 import { retryAfterSeconds } from "../retry-after.ts";
+import { supplierFailureOf } from "../supplier-failure.ts";
 import type { GeminiError } from "./gemini-api-types.ts";
 
 const INVALID_REQUEST_STATUSES = new Set(["INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND"]);
@@ -20,11 +21,8 @@ export function mapGeminiError(status: number, bodyText: string): ApiError {
   if (invalid) {
     return upstreamInvalidRequest(error?.message ? scrub(error.message) : `google rejected the request (${status})`);
   }
-  return noSupplier(describeGeminiError(status, error), failureOf(status), retryDelaySeconds(error));
+  return noSupplier(describeGeminiError(status, error), supplierFailureOf(status), retryDelaySeconds(error));
 }
-
-const failureOf = (status: number): SupplierFailure =>
-  status === 429 ? "rate_limited" : status === 503 ? "overloaded" : "server_error";
 
 /** "google returned 429 RESOURCE_EXHAUSTED: <message>", shared with mid-stream errors. */
 export function describeGeminiError(status: number | undefined, error: GeminiError | undefined): string {
