@@ -1,4 +1,4 @@
-import type { CatalogModel, ProviderName } from "../catalog/model.ts";
+import type { CatalogModel } from "../catalog/model.ts";
 import type { UpstreamCall } from "./adapter.ts";
 
 /** One upstream call, embedding the next `count` inputs (calls cover the inputs in order). */
@@ -20,7 +20,6 @@ export interface EmbeddingBatch {
  * error mapping (the same as the provider's chat endpoint).
  */
 export interface EmbeddingAdapter {
-  readonly provider: ProviderName;
   /** Splits the inputs into calls the provider accepts (each input in its own request). */
   buildCalls(inputs: readonly string[], model: CatalogModel, dimensions: number | undefined): EmbeddingCall[];
   /** Reads one call's reply; throws ApiError (503) when it does not hold one vector per input. */

@@ -4,7 +4,6 @@ import { parseEmbedResponse } from "./parse-embed-response.ts";
 
 /** Google Gemini embeddings through `batchEmbedContents` (reference C.12, E.6), on the google provider client. */
 export const googleEmbeddingAdapter: EmbeddingAdapter = {
-  provider: "google",
   buildCalls: buildEmbedCalls,
   parseResponse: parseEmbedResponse,
 };
