@@ -5,7 +5,7 @@ import { callOptionsFromResponses, refuseUnsupportedFields } from "../calls/from
 import { runCall } from "../calls/run-call.ts";
 import { streamCall } from "../calls/stream-call.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import { resolveChatModel } from "../chat/resolve-chat-model.ts";
+import { resolveModel } from "../catalog/resolve-model.ts";
 import type { BilledJson, EventStream } from "../http/reply.ts";
 import type { ResponseCreateRequest } from "../openai/responses-request.ts";
 import type { ResponseObject } from "../openai/responses-response.ts";
@@ -23,7 +23,7 @@ export interface ResponsesDeps {
 
 /** Everything before the call: the model, the conversation with storage resolved, the call options. */
 async function prepare(deps: ResponsesDeps, body: ResponseCreateRequest, ctx: CallContext) {
-  const model = resolveChatModel(deps.catalog, body.model, ctx.principal.models);
+  const model = resolveModel(deps.catalog, body.model, "chat", ctx.principal.models);
   refuseUnsupportedFields(body);
   const meta = newResponseMeta(body, model.id, ctx.requestId);
   const input = await resolveInput(deps.store, body, meta.id, ctx.principal.workspaceId);
