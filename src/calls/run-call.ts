@@ -50,17 +50,20 @@ export async function admitCall(deps: CallDeps, options: CallOptions, ctx: CallC
  */
 export async function runCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<CallOutcome> {
   const { adapter, call, reservation } = await admitCall(deps, options, ctx);
+  // The provider's share (Server-Timing): every attempt, failed ones included, as for streams and embeddings.
+  const upstreamStart = performance.now();
   try {
     const served = await withFailover(deps.suppliers, options.model, failoverOptions(deps, ctx), async ({ client }, deadline) => {
       const prepared = adapter.prepare ? await adapter.prepare(call, client, ctx.signal) : call;
-      const upstreamStart = performance.now();
+      const attemptStart = performance.now();
       const reply = await deps.transport.send(client, prepared, ctx.signal, deadline);
-      const upstreamMs = performance.now() - upstreamStart;
+      const ttfbMs = performance.now() - attemptStart;
       // Inside the attempt: a malformed reply is the supplier failing, and the next one is tried.
-      return { value: { result: adapter.parseResponse(reply, prepared), upstreamMs }, ttfbMs: upstreamMs };
+      return { value: adapter.parseResponse(reply, prepared), ttfbMs };
     });
+    const upstreamMs = performance.now() - upstreamStart;
     const supplier = served.supplier.config.name;
-    const { result, upstreamMs } = served.value;
+    const result = served.value;
     const now = performance.now();
     const cost = settleCall(ctx, reservation, result.usage, {
       estimated: false,

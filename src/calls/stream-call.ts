@@ -4,7 +4,7 @@ import { ApiError, clientClosed } from "../errors.ts";
 import type { ChatCall, StreamTranslator } from "../providers/adapter.ts";
 import type { StreamEvent, TokenUsage } from "../providers/types.ts";
 import type { SseEvent } from "../providers/upstream-transport.ts";
-import { withFailover } from "../routing/failover.ts";
+import { type Served, withFailover } from "../routing/failover.ts";
 import { type CallContext, type CallDeps, failoverOptions } from "./call-deps.ts";
 import type { CallOptions } from "./call-options.ts";
 import { admitCall, type ServedBy } from "./run-call.ts";
@@ -49,14 +49,16 @@ interface OpenedStream {
 export async function streamCall(deps: CallDeps, options: CallOptions, ctx: CallContext): Promise<CallStream> {
   const { adapter, call, reservation } = await admitCall(deps, options, ctx);
   const { signal } = ctx;
+  // The provider's share (Server-Timing): every attempt, failed ones included, up to the first event.
   const upstreamStart = performance.now();
-  let served: Awaited<ReturnType<typeof withFailover<OpenedStream>>>;
+  let served: Served<OpenedStream>;
   try {
     served = await withFailover(deps.suppliers, options.model, failoverOptions(deps, ctx), async ({ client }, deadline) => {
       const prepared = adapter.prepare ? await adapter.prepare(call, client, signal) : call;
+      // As for a plain call: from sending the request, connecting and the provider's headers included.
+      const attemptStart = performance.now();
       const raw = await deps.transport.open(client, prepared, signal, deadline);
       const translator = adapter.createStreamTranslator(prepared);
-      const attemptStart = performance.now();
       try {
         const opened = await firstEvents(raw, translator, signal);
         return { value: { ...opened, raw, translator, prepared }, ttfbMs: performance.now() - attemptStart };

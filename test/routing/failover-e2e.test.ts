@@ -259,3 +259,15 @@ test("what the gateway saw is reported for `supplier list`: state, error rate an
     expect(lines.join("\n")).toMatch(/fo-a\s+google\s+\S+\s+0\s+1\s+yes\s+google\/gemini-3-flash\s+FO_A_KEY\s+closed \(\d+ gateways?\), \d+% errors of \d+ in 5 min/);
   }
 });
+
+test("a stream's time to first byte counts from sending the request: the wait for the provider's headers is in it", async () => {
+  await useSuppliers({ name: "fo-a", priority: 0 });
+  const supplier = gateway.suppliers.all().find((s) => s.config.name === "fo-a")!;
+  supplier.health.takeCounters();
+  servers["fo-a"].setNext({ fixture: "google-text.chunks.txt", delayMs: 300 });
+  const stream = await client.chat.completions.create({ model: MODEL, messages: hello, stream: true });
+  for await (const _ of stream);
+  const { ttfbCount, ttfbMsSum } = supplier.health.takeCounters();
+  expect(ttfbCount).toBe(1);
+  expect(ttfbMsSum).toBeGreaterThanOrEqual(300);
+});
