@@ -60,6 +60,8 @@ class Call {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private onInterrupt: (() => void) | undefined;
   private readonly onClientAbort = () => this.stop("client");
+  /** The time this attempt was allowed: UPSTREAM_TIMEOUT_MS, or less when the request's deadline leaves less. */
+  allowedMs = 0;
 
   constructor(private readonly clientSignal: AbortSignal) {
     if (clientSignal.aborted) this.interrupt = "client";
@@ -113,7 +115,8 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
   const deadlineMs = options.upstreamTimeoutMs;
   const idleMs = options.streamIdleTimeoutMs;
 
-  const timeoutError = (client: ProviderClient) => upstreamTimeout(`${client.name} did not respond within ${deadlineMs} ms`);
+  const timeoutError = (client: ProviderClient, state: Call) =>
+    upstreamTimeout(`${client.name} did not respond within ${state.allowedMs} ms${state.allowedMs < deadlineMs ? " (what was left of the request's deadline)" : ""}`);
 
   /**
    * Sends the request and waits for the response headers. Any non-2xx reply
@@ -123,7 +126,8 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
   async function request(client: ProviderClient, call: UpstreamCall, state: Call, deadline: number | undefined): Promise<Response> {
     if (state.why() === "client") throw state.clientAbortReason();
 
-    state.startTimer("deadline", deadline === undefined ? deadlineMs : Math.max(0, Math.min(deadlineMs, deadline - Date.now())));
+    state.allowedMs = deadline === undefined ? deadlineMs : Math.max(0, Math.min(deadlineMs, deadline - Date.now()));
+    state.startTimer("deadline", state.allowedMs);
     let response: Response;
     try {
       response = await doFetch(client.baseUrl + call.path, {
@@ -136,7 +140,7 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
       });
     } catch {
       // The raw error names the URL; only its cause is reported.
-      if (state.why() === "deadline") throw timeoutError(client);
+      if (state.why() === "deadline") throw timeoutError(client, state);
       if (state.why() === "client") throw state.clientAbortReason();
       throw noSupplier(`${client.name} could not be reached`, "unreachable");
     }
@@ -150,7 +154,7 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
       try {
         text = redactCredential(await response.text(), client.credential);
       } catch {
-        if (state.why() === "deadline") throw timeoutError(client);
+        if (state.why() === "deadline") throw timeoutError(client, state);
         if (state.why() === "client") throw state.clientAbortReason();
         // The status alone still says what the provider answered.
       }
@@ -169,7 +173,7 @@ export function createTransport(options: TransportOptions): UpstreamTransport {
       try {
         text = await response.text();
       } catch {
-        if (state.why() === "deadline") throw timeoutError(client);
+        if (state.why() === "deadline") throw timeoutError(client, state);
         if (state.why() === "client") throw state.clientAbortReason();
         throw noSupplier(`${client.name} closed the connection before the response was complete`, "unreachable");
       }

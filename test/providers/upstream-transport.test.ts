@@ -302,6 +302,19 @@ describe("failures", () => {
     await gemini.waitForDisconnect(2, 500);
   });
 
+  test("a request deadline shorter than the timeout bounds the attempt, and the 504 says how long it was allowed", async () => {
+    const upstream = createTransport(config());
+    gemini.setNext({ delayMs: 2000 });
+    const started = performance.now();
+    const error = (await rejection(upstream.send(stubClient("google").client, googleCall(false), signal(), Date.now() + 40))) as ApiError;
+    const elapsed = performance.now() - started;
+    expect(error.code).toBe("upstream_timeout");
+    const allowed = /^google did not respond within (\d+) ms \(what was left of the request's deadline\)$/.exec(error.message)?.[1];
+    expect(Number(allowed)).toBeLessThanOrEqual(40);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS);
+    await gemini.waitForDisconnect(1, 500);
+  });
+
   test("non-streaming: a body that does not finish within the deadline → 504", async () => {
     // Headers come at once, then the body stalls.
     anthropic.setNext({ rawChunks: ['{"partial":'], stallAfter: 1, headers: { "content-type": "application/json" } });
